@@ -1,0 +1,142 @@
+"""All of BillBo's configuration, read once from ``BILLBO_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+Environment = Literal["development", "test", "production"]
+LogFormat = Literal["auto", "console", "json"]
+
+
+class Settings(BaseSettings):
+    """BillBo's settings. Every field maps to ``BILLBO_<FIELD>`` (case-insensitive)."""
+
+    model_config = SettingsConfigDict(env_prefix="BILLBO_", extra="ignore", frozen=True)
+
+    env: Environment = Field("development", description="development, test or production.")
+    data_dir: Path = Field(
+        Path(".billbo"),
+        description="Where the embedded servers keep their data, and the development secrets.",
+    )
+
+    postgres_url: SecretStr | None = Field(
+        None,
+        description="postgresql://user:password@host:port/db. Unset: BillBo runs its own Postgres.",
+    )
+    clickhouse_url: SecretStr | None = Field(
+        None,
+        description="http(s)://user:password@host:port/database. Unset: BillBo runs its own "
+        "ClickHouse (chDB behind the ClickHouse HTTP interface).",
+    )
+    clickhouse_cluster: str | None = Field(
+        None,
+        description="ClickHouse cluster name. Set: the schema uses Replicated* tables ON CLUSTER "
+        "and a Distributed table in front of them.",
+    )
+
+    host: str = Field("127.0.0.1", description="Address the BillBo services listen on.")
+    ingest_port: int = Field(9876, description="Ingest API port.")
+    dashboard_port: int = Field(8080, description="Dashboard API port.")
+    dagster_port: int = Field(3000, description="Dagster UI port.")
+    local_clickhouse_port: int = Field(8123, description="Port of the embedded ClickHouse server.")
+    local_postgres_port: int = Field(5433, description="Port of the embedded Postgres server.")
+    postgres_bin_dir: Path | None = Field(
+        None,
+        description="Folder holding initdb and postgres for the embedded server. Unset: searched "
+        "in /usr/lib/postgresql/<newest>/bin, then on PATH.",
+    )
+
+    jwt_secret: SecretStr | None = Field(
+        None,
+        description="Signs dashboard sessions. Required in production; in development it is "
+        "generated once and kept in the data directory.",
+    )
+
+    log_format: LogFormat = Field(
+        "auto", description="auto (JSON in production, readable otherwise), console or json."
+    )
+    log_level: str = Field("INFO", description="Python log level name.")
+
+    migrations_dir: Path = Field(
+        REPO_ROOT / "migrations", description="Folder with the postgres/ and clickhouse/ migrations."
+    )
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"unknown log level {value!r}")
+        return level
+
+    @model_validator(mode="after")
+    def _production_needs_explicit_secrets(self) -> Settings:
+        if self.env == "production":
+            missing = [
+                name
+                for name, value in (
+                    ("BILLBO_JWT_SECRET", self.jwt_secret),
+                    ("BILLBO_POSTGRES_URL", self.postgres_url),
+                    ("BILLBO_CLICKHOUSE_URL", self.clickhouse_url),
+                )
+                if value is None
+            ]
+            if missing:
+                raise ValueError(f"BILLBO_ENV=production requires {', '.join(missing)}")
+        return self
+
+    @property
+    def data_path(self) -> Path:
+        return self.data_dir.resolve()
+
+    @property
+    def embedded_postgres(self) -> bool:
+        return self.postgres_url is None
+
+    @property
+    def embedded_clickhouse(self) -> bool:
+        return self.clickhouse_url is None
+
+    @property
+    def json_logs(self) -> bool:
+        if self.log_format == "auto":
+            return self.env == "production"
+        return self.log_format == "json"
+
+    def jwt_secret_value(self) -> str:
+        """The JWT secret; in development, generated on first use and kept in the data directory."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        return read_or_create_secret(self.data_path / "secrets" / "jwt_secret")
+
+
+def read_or_create_secret(path: Path, nbytes: int = 32) -> str:
+    """Return the secret stored at ``path``, creating it (mode 0600) if it does not exist."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    tmp.write_text(secrets.token_urlsafe(nbytes))
+    tmp.chmod(0o600)
+    try:
+        os.link(tmp, path)  # atomic: of two racing processes exactly one secret wins
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, built once."""
+    return Settings()
