@@ -1,0 +1,64 @@
+"""The skeleton both APIs are built on: resources, request ids, the error shape, health."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import APIRouter, FastAPI
+from psycopg_pool import ConnectionPool
+
+import billbo
+from billbo.clickhouse.client import LazyClient
+from billbo.http.errors import install_error_handlers
+from billbo.http.health import health_router
+from billbo.http.middleware import RequestContextMiddleware
+from billbo.local_stack import database_urls
+from billbo.postgres.connection import create_pool
+from billbo.settings import Settings
+
+
+@dataclass
+class Resources:
+    """What a request handler may use; built once per process in the app's lifespan."""
+
+    settings: Settings
+    postgres: ConnectionPool
+    clickhouse: LazyClient
+
+    def close(self) -> None:
+        self.clickhouse.close()
+        self.postgres.close()
+
+
+def open_resources(settings: Settings) -> Resources:
+    urls = database_urls(settings)
+    pool = create_pool(urls.postgres_url)
+    pool.open(wait=False)
+    return Resources(settings=settings, postgres=pool, clickhouse=LazyClient(urls.clickhouse_url))
+
+
+def create_service_app(
+    *,
+    service: str,
+    title: str,
+    description: str,
+    settings: Settings,
+    routers: Sequence[APIRouter] = (),
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.resources = open_resources(settings)
+        try:
+            yield
+        finally:
+            app.state.resources.close()
+
+    app = FastAPI(title=title, description=description, version=billbo.__version__, lifespan=lifespan)
+    app.add_middleware(RequestContextMiddleware)
+    install_error_handlers(app)
+    app.include_router(health_router(service))
+    for router in routers:
+        app.include_router(router)
+    return app

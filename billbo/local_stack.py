@@ -1,0 +1,72 @@
+"""The databases BillBo uses: the configured servers, or its own embedded ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from billbo.clickhouse.embedded import EmbeddedClickHouse
+from billbo.migrations.runner import Databases
+from billbo.postgres.embedded import EmbeddedPostgres
+from billbo.settings import Settings
+
+
+def embedded_postgres(settings: Settings, *, durable: bool = True) -> EmbeddedPostgres:
+    return EmbeddedPostgres(
+        root=settings.data_path / "postgres",
+        port=settings.local_postgres_port,
+        password_file=settings.data_path / "secrets" / "postgres_password",
+        bin_dir=settings.postgres_bin_dir,
+        durable=durable,
+    )
+
+
+def embedded_clickhouse(settings: Settings) -> EmbeddedClickHouse:
+    return EmbeddedClickHouse(
+        root=settings.data_path / "clickhouse", port=settings.local_clickhouse_port, host="127.0.0.1"
+    )
+
+
+def database_urls(settings: Settings) -> Databases:
+    """Where the databases are: the configured URLs, else the embedded servers' addresses."""
+    return Databases(
+        postgres_url=settings.postgres_url.get_secret_value()
+        if settings.postgres_url
+        else embedded_postgres(settings).url,
+        clickhouse_url=settings.clickhouse_url.get_secret_value()
+        if settings.clickhouse_url
+        else embedded_clickhouse(settings).url,
+    )
+
+
+@dataclass
+class DatabaseServers:
+    """Starts the embedded servers that the settings call for, and stops them again."""
+
+    settings: Settings
+    durable: bool = True
+    postgres: EmbeddedPostgres | None = field(default=None, init=False)
+    clickhouse: EmbeddedClickHouse | None = field(default=None, init=False)
+
+    def start(self) -> Databases:
+        try:
+            if self.settings.embedded_postgres:
+                self.postgres = embedded_postgres(self.settings, durable=self.durable)
+                self.postgres.start()
+            if self.settings.embedded_clickhouse:
+                self.clickhouse = embedded_clickhouse(self.settings)
+                self.clickhouse.start()
+        except BaseException:
+            self.stop()
+            raise
+        return database_urls(self.settings)
+
+    def stop(self) -> None:
+        for server in (self.clickhouse, self.postgres):
+            if server is not None:
+                server.stop()
+
+    def __enter__(self) -> Databases:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

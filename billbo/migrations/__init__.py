@@ -1,0 +1,1 @@
+"""Schema migrations: dbmate for Postgres, a small runner of the same file format for ClickHouse."""

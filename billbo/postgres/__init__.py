@@ -1,0 +1,1 @@
+"""Postgres access and the embedded Postgres server."""

@@ -1,0 +1,1 @@
+"""The ingest API (port 9876): merchants' backends send usage events here."""
