@@ -36,12 +36,29 @@ def _decoder(encoding: str) -> Callable[[bytes], bytes] | None:
     if encoding in ("", "identity"):
         return None
     if encoding == "lz4":
-        return lz4.frame.LZ4FrameDecompressor().decompress
+        return _Lz4Frames().decompress
     if encoding in ("gzip", "x-gzip"):
         return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress
     if encoding == "deflate":
         return zlib.decompressobj().decompress
     raise bad_request(f"Unknown HTTP Content-Encoding: {encoding}")
+
+
+class _Lz4Frames:
+    """LZ4 frame decoding across frame boundaries: clickhouse-connect sends one frame per block."""
+
+    def __init__(self) -> None:
+        self._frame = lz4.frame.LZ4FrameDecompressor()
+
+    def decompress(self, data: bytes) -> bytes:
+        out = []
+        while data:
+            out.append(self._frame.decompress(data))
+            if not self._frame.eof:
+                break
+            data = self._frame.unused_data or b""
+            self._frame = lz4.frame.LZ4FrameDecompressor()
+        return b"".join(out)
 
 
 async def decoded_chunks(receive: Receive, content_encoding: str) -> AsyncIterator[bytes]:
