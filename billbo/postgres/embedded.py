@@ -35,16 +35,20 @@ class PostgresNotFound(RuntimeError):
     pass
 
 
-def find_bin_dir(configured: Path | None = None) -> Path:
+DEBIAN_INSTALLS = Path("/usr/lib/postgresql")
+
+
+def find_bin_dir(
+    configured: Path | None = None, *, debian: Path = DEBIAN_INSTALLS, search_path: str | None = None
+) -> Path:
     """Where initdb and postgres live: the setting, Debian's newest install, or PATH."""
     candidates: list[Path] = []
     if configured is not None:
         candidates.append(configured)
-    debian = Path("/usr/lib/postgresql")
     if debian.is_dir():
         versions = [p for p in debian.iterdir() if re.fullmatch(r"\d+", p.name)]
         candidates += [p / "bin" for p in sorted(versions, key=lambda p: int(p.name), reverse=True)]
-    on_path = shutil.which("initdb")
+    on_path = shutil.which("initdb", path=search_path)
     if on_path:
         candidates.append(Path(on_path).resolve().parent)
     for candidate in candidates:
