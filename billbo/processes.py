@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -72,7 +74,7 @@ def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: f
             process.kill()
             return process.wait()
         except ProcessLookupError:
-            pass
+            pass  # it exited between poll() and send_signal(); wait() reaps it
     return process.wait()
 
 
@@ -94,11 +96,9 @@ def wait_until(
     while True:
         if process is not None and process.poll() is not None:
             raise StartupError(f"{name} exited with code {process.returncode}{_tail(log_path)}")
-        try:
+        with contextlib.suppress(Exception):  # not ready yet, whatever the reason
             if ready():
                 return
-        except Exception:  # noqa: BLE001 - not ready yet, whatever the reason
-            pass
         if time.monotonic() > deadline:
             raise StartupError(f"{name} was not ready after {timeout:.0f} s{_tail(log_path)}")
         time.sleep(delay)
@@ -123,8 +123,6 @@ def pid_alive(pid: int) -> bool:
 
 
 def port_is_free(host: str, port: int) -> bool:
-    import socket
-
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:

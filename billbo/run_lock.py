@@ -26,9 +26,7 @@ class RunLock:
             handle.seek(0)
             owner = handle.read().strip() or "?"
             handle.close()
-            raise AlreadyRunning(
-                f"BillBo is already running on {self.path.parent} (pid {owner})"
-            ) from None
+            raise AlreadyRunning(f"BillBo is already running on {self.path.parent} (pid {owner})") from None
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))

@@ -33,9 +33,7 @@ class Service:
             raise processes.StartupError(f"{self.name}: port {self.port} is already in use")
         log_path = log_dir / f"{self.name}.log"
         self.process = processes.spawn([sys.executable, "-m", self.module], log_path=log_path, env=env)
-        processes.wait_until(
-            self.healthy, name=self.name, process=self.process, timeout=timeout, log_path=log_path
-        )
+        processes.wait_until(self.healthy, name=self.name, process=self.process, timeout=timeout, log_path=log_path)
 
     def healthy(self) -> bool:
         with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:

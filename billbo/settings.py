@@ -61,9 +61,7 @@ class Settings(BaseSettings):
         "generated once and kept in the data directory.",
     )
 
-    log_format: LogFormat = Field(
-        "auto", description="auto (JSON in production, readable otherwise), console or json."
-    )
+    log_format: LogFormat = Field("auto", description="auto (JSON in production, readable otherwise), console or json.")
     log_level: str = Field("INFO", description="Python log level name.")
 
     migrations_dir: Path = Field(

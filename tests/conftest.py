@@ -13,8 +13,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from pydantic import SecretStr
 from clickhouse_connect.driver.client import Client
+from pydantic import SecretStr
 
 from billbo.clickhouse.client import create_client
 from billbo.local_stack import DatabaseServers
@@ -70,7 +70,7 @@ def settings(server_settings: Settings, databases: Databases) -> Settings:
     )
 
 
-@pytest.fixture()
+@pytest.fixture
 def pg(databases: Databases) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
     """A Postgres connection in a transaction that is rolled back after the test."""
     with psycopg.connect(databases.postgres_url) as conn:
@@ -79,7 +79,7 @@ def pg(databases: Databases) -> Iterator[psycopg.Connection[tuple[object, ...]]]
         conn.rollback()
 
 
-@pytest.fixture()
+@pytest.fixture
 def ch(databases: Databases) -> Iterator[Client]:
     client = create_client(databases.clickhouse_url)
     yield client

@@ -40,7 +40,7 @@ def tokens(text: str) -> Iterator[Token]:
         ch = text[i]
         if ch.isspace():
             i += 1
-        elif ch == "-" and text.startswith("--", i) or ch == "#":
+        elif (ch == "-" and text.startswith("--", i)) or ch == "#":
             newline = text.find("\n", i)
             i = n if newline < 0 else newline + 1
         elif ch == "/" and text.startswith("/*", i):
@@ -64,7 +64,7 @@ def tokens(text: str) -> Iterator[Token]:
 
 
 def _skip_block_comment(text: str, i: int) -> int:
-    depth, i, n = 0, i, len(text)
+    depth, n = 0, len(text)
     while i < n:
         if text.startswith("/*", i):
             depth += 1

@@ -60,9 +60,7 @@ def readiness(resources: Any) -> ReadinessReport:
         with resources.postgres.connection(timeout=2) as conn:
             pg = pg_migrations.pending(conn, settings.migrations_dir / "postgres")
         topology = clickhouse_topology(settings, resources.clickhouse.url)
-        ch = ch_migrations.pending(
-            resources.clickhouse.get(), topology, settings.migrations_dir / "clickhouse"
-        )
+        ch = ch_migrations.pending(resources.clickhouse.get(), topology, settings.migrations_dir / "clickhouse")
         if pg or ch:
             raise RuntimeError(f"pending migrations: postgres {pg or 'none'}, clickhouse {ch or 'none'}")
         return "all applied"
@@ -73,9 +71,7 @@ def readiness(resources: Any) -> ReadinessReport:
         if all(c.ok for c in checks.values())
         else CheckResult(ok=False, latency_ms=0, detail="skipped: a database is unreachable")
     )
-    return ReadinessReport(
-        status="ready" if all(c.ok for c in checks.values()) else "not_ready", checks=checks
-    )
+    return ReadinessReport(status="ready" if all(c.ok for c in checks.values()) else "not_ready", checks=checks)
 
 
 def health_router(service: str) -> APIRouter:

@@ -101,8 +101,6 @@ def migrate(client: Client, topology: Topology, directory: Path) -> list[str]:
             continue
         for statement in topology.statements(migration):
             client.command(statement)
-        client.insert(
-            f"{topology.database}.schema_migrations", [[migration.version]], column_names=["version"]
-        )
+        client.insert(f"{topology.database}.schema_migrations", [[migration.version]], column_names=["version"])
         applied.append(migration.version)
     return applied

@@ -40,7 +40,7 @@ def migrate(url: str, directory: Path) -> str:
             dbmate_executable(), "--url", _dbmate_url(url), "--migrations-dir", str(directory),
             "--no-dump-schema", "--migration-lock", "--wait", "--wait-timeout", "30s", "up",
         ],
-        capture_output=True, text=True,
+        capture_output=True, text=True, check=False,
     )  # fmt: skip
     if result.returncode != 0:
         raise RuntimeError(f"dbmate failed: {result.stderr.strip() or result.stdout.strip()}")

@@ -178,9 +178,7 @@ def _run_as_user() -> str | None:
     try:
         pwd.getpwnam("postgres")
     except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--user-group", "--no-create-home", "postgres"], check=True
-        )
+        subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", "postgres"], check=True)
     return "postgres"
 
 

@@ -6,12 +6,12 @@ import json
 import os
 import queue
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -105,8 +105,8 @@ class Up:
         return self.output
 
 
-@pytest.fixture()
-def env(tmp_path: Path) -> Iterator[dict[str, str]]:
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("BILLBO_")}
     environment.update(
         BILLBO_DATA_DIR=str(tmp_path / "data"),
@@ -115,7 +115,7 @@ def env(tmp_path: Path) -> Iterator[dict[str, str]]:
         BILLBO_INGEST_PORT=str(free_port()),
         BILLBO_DASHBOARD_PORT=str(free_port()),
     )
-    yield environment
+    return environment
 
 
 def readyz(port: str) -> dict[str, object]:
@@ -184,8 +184,6 @@ def test_a_second_up_on_the_same_data_refuses(env: dict[str, str]) -> None:
 
 
 def test_up_fails_cleanly_when_a_port_is_taken(env: dict[str, str]) -> None:
-    import socket
-
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", int(env["BILLBO_DASHBOARD_PORT"])))
         blocker.listen()
@@ -202,8 +200,8 @@ def test_migrate_starts_the_embedded_servers_only_for_the_migration(env: dict[st
     again = subprocess.run([BILLBO, "migrate"], env=env, capture_output=True, text=True, timeout=120)
     assert "postgres: applied 0" in again.stdout and "clickhouse: applied 0" in again.stdout
     for port_var in ("BILLBO_LOCAL_POSTGRES_PORT", "BILLBO_LOCAL_CLICKHOUSE_PORT"):
-        with pytest.raises(OSError):
-            urllib.request.urlopen(f"http://127.0.0.1:{env[port_var]}/", timeout=2)
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", int(env[port_var])), timeout=2)
 
 
 def _postgres_url(env: dict[str, str]) -> str:

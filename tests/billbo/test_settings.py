@@ -10,7 +10,12 @@ from billbo.settings import Settings, read_or_create_secret
 
 
 def test_defaults_are_the_documented_ports(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("BILLBO_INGEST_PORT", "BILLBO_DASHBOARD_PORT", "BILLBO_DAGSTER_PORT", "BILLBO_LOCAL_CLICKHOUSE_PORT"):
+    for name in (
+        "BILLBO_INGEST_PORT",
+        "BILLBO_DASHBOARD_PORT",
+        "BILLBO_DAGSTER_PORT",
+        "BILLBO_LOCAL_CLICKHOUSE_PORT",
+    ):
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
     assert (settings.ingest_port, settings.dashboard_port, settings.dagster_port, settings.local_clickhouse_port) == (

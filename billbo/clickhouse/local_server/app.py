@@ -71,7 +71,7 @@ class LocalClickHouse:
             if message["type"] == "lifespan.startup":
                 try:
                     self.startup()
-                except Exception as exc:  # report it to the server, which exits
+                except Exception as exc:  # noqa: BLE001 - reported to uvicorn, which exits
                     await send({"type": "lifespan.startup.failed", "message": str(exc)})
                     return
                 self._sweeper = asyncio.create_task(self._sweep_sessions())
@@ -146,9 +146,7 @@ class LocalClickHouse:
         }
         if outcome.format is not None:
             response_headers["X-ClickHouse-Format"] = outcome.format
-            response_headers["Content-Type"] = _CONTENT_TYPES.get(
-                outcome.format, "application/octet-stream"
-            )
+            response_headers["Content-Type"] = _CONTENT_TYPES.get(outcome.format, "application/octet-stream")
         await _respond(send, 200, outcome.body, response_headers)
 
     async def _run(
@@ -166,13 +164,9 @@ class LocalClickHouse:
             body = _empty()
         request = Request(
             database=params.get("database") or headers.get("x-clickhouse-database") or None,
-            settings={
-                k: v for k, v in params.items() if k not in TRANSPORT_PARAMS and not k.startswith("param_")
-            },
+            settings={k: v for k, v in params.items() if k not in TRANSPORT_PARAMS and not k.startswith("param_")},
             params={k[6:]: v for k, v in params.items() if k.startswith("param_")},
-            default_format=params.get("default_format")
-            or headers.get("x-clickhouse-format")
-            or "TabSeparated",
+            default_format=params.get("default_format") or headers.get("x-clickhouse-format") or "TabSeparated",
             readonly=method == "GET",
         )
         async with self._connection(engine, params) as conn:
@@ -190,9 +184,7 @@ class LocalClickHouse:
                     return await self._insert(engine, conn, head, data, body, request)
                 sql = (buffered + await read_all(body)).decode()
             if not sql.strip():
-                raise ClickHouseError(
-                    62, "Code: 62. DB::Exception: Empty query. (SYNTAX_ERROR)"
-                )
+                raise ClickHouseError(62, "Code: 62. DB::Exception: Empty query. (SYNTAX_ERROR)")
             return await self._in_thread(engine.execute, conn, sql, request)
 
     @contextlib.asynccontextmanager
@@ -203,9 +195,7 @@ class LocalClickHouse:
                 timeout = float(params.get("session_timeout") or 60)
             except ValueError:
                 raise bad_request("Invalid session timeout") from None
-            conn = engine.claim_session(
-                session_id, timeout=timeout, must_exist=params.get("session_check") == "1"
-            )
+            conn = engine.claim_session(session_id, timeout=timeout, must_exist=params.get("session_check") == "1")
             try:
                 yield conn
             finally:
@@ -246,8 +236,9 @@ class LocalClickHouse:
 
 
 async def _empty() -> AsyncIterator[bytes]:
-    return
-    yield b""  # pragma: no cover - makes this an async generator
+    nothing: tuple[bytes, ...] = ()
+    for chunk in nothing:
+        yield chunk
 
 
 async def _read_insert_head(body: AsyncIterator[bytes]) -> tuple[InsertHead | None, bytes]:

@@ -9,14 +9,13 @@ All methods here block; the HTTP layer calls them from worker threads.
 
 from __future__ import annotations
 
+import importlib
 import re
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-from chdb import _chdb
 
 from billbo.clickhouse.local_server.errors import (
     ClickHouseError,
@@ -26,6 +25,8 @@ from billbo.clickhouse.local_server.errors import (
     session_not_found,
 )
 from billbo.clickhouse.sql_lexer import output_format, tokens
+
+_chdb: Any = importlib.import_module("chdb._chdb")  # the C extension: no type information
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -139,9 +140,7 @@ class Engine:
         """Close sessions idle for longer than their timeout; returns how many were closed."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            expired = [
-                c for c in self._sessions.values() if not c.busy and now - c.last_used > c.timeout
-            ]
+            expired = [c for c in self._sessions.values() if not c.busy and now - c.last_used > c.timeout]
             for conn in expired:
                 del self._sessions[conn.session_id or ""]
         for conn in expired:
@@ -237,8 +236,7 @@ def _classify(conn: Conn, sql: str) -> str:
     if info["statement_count"] > 1:
         raise ClickHouseError(
             62,
-            "Code: 62. DB::Exception: Syntax error (Multi-statements are not allowed). "
-            "(SYNTAX_ERROR)",
+            "Code: 62. DB::Exception: Syntax error (Multi-statements are not allowed). (SYNTAX_ERROR)",
         )
     return str(info["query_class"].name)
 
@@ -253,7 +251,7 @@ def _output_format(sql: str, default: str) -> str:
 
 
 def _current_database(conn: Conn) -> str:
-    return conn.raw.query("SELECT currentDatabase()", "TSV", params={}).bytes().decode().strip()
+    return str(conn.raw.query("SELECT currentDatabase()", "TSV", params={}).bytes().decode().strip())
 
 
 class _applied:

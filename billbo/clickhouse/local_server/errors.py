@@ -63,14 +63,11 @@ def readonly(message: str) -> ClickHouseError:
 
 
 def session_not_found(session_id: str) -> ClickHouseError:
-    return ClickHouseError(
-        372, f"Code: 372. DB::Exception: Session {session_id} not found. (SESSION_NOT_FOUND)"
-    )
+    return ClickHouseError(372, f"Code: 372. DB::Exception: Session {session_id} not found. (SESSION_NOT_FOUND)")
 
 
 def session_locked(session_id: str) -> ClickHouseError:
     return ClickHouseError(
         373,
-        f"Code: 373. DB::Exception: Session {session_id} is locked by a concurrent client. "
-        "(SESSION_IS_LOCKED)",
+        f"Code: 373. DB::Exception: Session {session_id} is locked by a concurrent client. (SESSION_IS_LOCKED)",
     )

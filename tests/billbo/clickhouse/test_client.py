@@ -25,10 +25,11 @@ def test_one_billbo_client_serves_many_threads(databases: Databases) -> None:
     client = create_client(databases.clickhouse_url)
     assert client.get_client_setting("session_id") is None
     results: list[int] = []
-    threads = [
-        threading.Thread(target=lambda n=n: results.append(client.command(f"SELECT {n} + sleepEachRow(0.2)")))
-        for n in range(4)
-    ]
+
+    def work(n: int) -> None:
+        results.append(int(str(client.command(f"SELECT {n} + sleepEachRow(0.2)"))))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
     for t in threads:
         t.start()
     for t in threads:

@@ -52,7 +52,11 @@ def test_readyz_is_503_when_clickhouse_is_unreachable(service: str, settings: Se
     checks = response.json()["checks"]
     assert checks["postgres"]["ok"] is True
     assert checks["clickhouse"]["ok"] is False
-    assert checks["migrations"] == {"ok": False, "latency_ms": 0.0, "detail": "skipped: a database is unreachable"}
+    assert checks["migrations"] == {
+        "ok": False,
+        "latency_ms": 0.0,
+        "detail": "skipped: a database is unreachable",
+    }
 
 
 def test_readyz_is_503_while_migrations_are_pending(settings: Settings, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from billbo.settings import Settings
 EVENT_COLUMNS = ["merchant_id", "event_id", "customer_id", "sku_id", "amount", "sent_at", "ingested_at"]
 
 
-@pytest.fixture()
+@pytest.fixture
 def scratch_db(databases: Databases, settings: Settings) -> Iterator[tuple[Client, str]]:
     """A fresh database migrated from zero, so tests may write events freely."""
     name = f"mig_{uuid.uuid4().hex[:10]}"
@@ -47,7 +47,9 @@ def test_migrating_again_applies_nothing(scratch_db: tuple[Client, str], setting
     assert ch_migrations.pending(client, topology, settings.migrations_dir / "clickhouse") == []
 
 
-def test_events_deduplicate_on_merchant_and_event_id_keeping_the_first_copy(scratch_db: tuple[Client, str]) -> None:
+def test_events_deduplicate_on_merchant_and_event_id_keeping_the_first_copy(
+    scratch_db: tuple[Client, str],
+) -> None:
     client, name = scratch_db
     merchant, other = uuid.uuid4(), uuid.uuid4()
     first = _event(merchant, "evt-1", "1.5", "2026-11-01T10:00:00+00:00", "2026-11-01T10:00:01+00:00")
@@ -91,7 +93,7 @@ def test_decimal_amounts_sum_exactly_whatever_the_order(scratch_db: tuple[Client
 
 def test_events_are_partitioned_by_month(scratch_db: tuple[Client, str]) -> None:
     client, name = scratch_db
-    create = client.command(f"SHOW CREATE TABLE {name}.events")
+    create = str(client.command(f"SHOW CREATE TABLE {name}.events"))
     assert "PARTITION BY toYYYYMM(sent_at)" in create
     assert "ORDER BY (merchant_id, event_id)" in create
     assert "ReplacingMergeTree(first_stored)" in create

@@ -52,7 +52,9 @@ def test_api_keys_store_only_a_sha256(pg: Conn) -> None:
         "insert into api_keys (merchant_id, name, prefix, key_sha256) values (%s, 'prod', 'bb_abcd', %s)",
         [merchant, digest],
     )
-    columns = {r[0] for r in pg.execute("select column_name from information_schema.columns where table_name = 'api_keys'")}
+    columns = {
+        r[0] for r in pg.execute("select column_name from information_schema.columns where table_name = 'api_keys'")
+    }
     assert not columns & {"key", "secret", "token"}
     with pytest.raises(psycopg.errors.CheckViolation):
         pg.execute(
@@ -65,7 +67,10 @@ def test_emails_are_unique_seats_have_roles(pg: Conn) -> None:
     merchant = _merchant(pg)
     pg.execute("insert into users (merchant_id, email, role) values (%s, 'ana@acme.test', 'owner')", [merchant])
     with pytest.raises(psycopg.errors.InvalidTextRepresentation):
-        pg.execute("insert into users (merchant_id, email, role) values (%s, 'bo@acme.test', 'superuser')", [merchant])
+        pg.execute(
+            "insert into users (merchant_id, email, role) values (%s, 'bo@acme.test', 'superuser')",
+            [merchant],
+        )
 
 
 def test_duplicate_email_is_rejected(pg: Conn) -> None:
@@ -115,7 +120,10 @@ def test_a_locked_price_version_never_changes(pg: Conn) -> None:
         "values (%s, %s, 1, 'graduated', '2026-11-01') returning id",
         [merchant, sku],
     ).fetchone()[0]  # type: ignore[index]
-    pg.execute("insert into price_tiers (price_version_id, position, up_to, unit_price) values (%s, 0, 1000, 0.01)", [version_id])
+    pg.execute(
+        "insert into price_tiers (price_version_id, position, up_to, unit_price) values (%s, 0, 1000, 0.01)",
+        [version_id],
+    )
     pg.execute("update price_tiers set unit_price = 0.02 where price_version_id = %s", [version_id])  # not locked yet
     pg.execute("update price_versions set locked_at = now() where id = %s", [version_id])
     for statement in (
