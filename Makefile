@@ -1,0 +1,25 @@
+# The README's commands. Each bootstraps first: a fresh machine needs nothing installed by hand.
+.PHONY: up test lint typecheck pytest bootstrap bench-clickhouse-server
+
+VENV := .venv/bin
+
+up: bootstrap
+	$(VENV)/billbo up
+
+test: bootstrap lint typecheck pytest
+
+bootstrap:
+	@scripts/bootstrap
+
+lint:
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+
+typecheck:
+	$(VENV)/mypy
+
+pytest:
+	$(VENV)/pytest
+
+bench-clickhouse-server: bootstrap
+	$(VENV)/python -m bench.clickhouse_server
