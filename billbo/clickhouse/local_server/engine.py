@@ -55,6 +55,8 @@ class Conn:
     timeout: float = 60.0
     last_used: float = field(default_factory=time.monotonic)
     busy: bool = False
+    settings: dict[str, str] = field(default_factory=dict)  # applied by URL, on pooled connections
+    broken: bool = False  # its state is unknown after a failed SET: closed, not reused
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +106,10 @@ class Engine:
 
     def give_back(self, conn: Conn) -> None:
         with self._lock:
-            if self._closed:
-                conn.raw.close()
-            else:
+            if not (self._closed or conn.broken):
                 self._idle.append(conn)
+                return
+        conn.raw.close()
 
     def claim_session(self, session_id: str, *, timeout: float, must_exist: bool) -> Conn:
         """The session's connection, created on first use; one request at a time per session."""
@@ -287,11 +289,34 @@ def _apply_settings(conn: Conn, request: Request) -> Any:
         _run(conn, f"USE {database}")
         conn.database = database
     settings = dict(request.settings)
-    if not settings:
-        return _nothing
     for name in settings:
         if not _IDENTIFIER.match(name):
             raise bad_request(f"Invalid setting name {name!r}")
+    if conn.session_id is None:
+        return _apply_pooled(conn, settings)
+    if not settings:
+        return _nothing
+    return _apply_in_session(conn, settings)
+
+
+def _apply_pooled(conn: Conn, settings: dict[str, str]) -> Any:
+    """A pooled connection keeps the last request's settings, so a client that sends the same
+    settings every time (clickhouse-connect does) costs no extra statement; anything the request
+    does not set goes back to its default."""
+    changes = [f"{k} = {_quote(v)}" for k, v in settings.items() if conn.settings.get(k) != v]
+    resets = [f"{k} = DEFAULT" for k in conn.settings if k not in settings]
+    if changes or resets:
+        try:
+            _run(conn, "SET " + ", ".join(changes + resets))
+        except ClickHouseError:
+            conn.broken = True
+            raise
+        conn.settings = settings
+    return _nothing
+
+
+def _apply_in_session(conn: Conn, settings: dict[str, str]) -> Any:
+    """In a session, URL settings last for one statement, on top of the session's own SETs."""
     rows = _run(
         conn,
         "SELECT name, value FROM system.settings WHERE name IN {names:Array(String)}",
