@@ -1,0 +1,35 @@
+"""Run the dbt project (dbt-postgres) against the Postgres BillBo uses."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from billbo.settings import REPO_ROOT
+
+PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+
+def dbt_env(postgres_url: str) -> dict[str, str]:
+    """The BILLBO_DBT_* variables profiles.yml reads, from a Postgres URL."""
+    parts = urlsplit(postgres_url)
+    return {
+        "BILLBO_DBT_HOST": parts.hostname or "127.0.0.1",
+        "BILLBO_DBT_PORT": str(parts.port or 5432),
+        "BILLBO_DBT_USER": unquote(parts.username or ""),
+        "BILLBO_DBT_PASSWORD": unquote(parts.password or ""),
+        "BILLBO_DBT_DBNAME": parts.path.lstrip("/") or "postgres",
+    }
+
+
+def run_dbt(args: Sequence[str], postgres_url: str, project_dir: Path = PROJECT_DIR) -> bool:
+    """Run one dbt command in-process; True when it succeeded."""
+    from dbt.cli.main import dbtRunner  # noqa: PLC0415 - heavy: loaded only when dbt runs
+
+    os.environ.update(dbt_env(postgres_url))
+    result = dbtRunner().invoke(
+        [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir), "--quiet"]
+    )
+    return bool(result.success)
