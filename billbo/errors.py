@@ -9,10 +9,11 @@ class BillboError(Exception):
     status_code: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
 
-    def __init__(self, message: str, *, details: Any = None) -> None:
+    def __init__(self, message: str, *, details: Any = None, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+        self.headers = headers or {}
 
 
 class NotFound(BillboError):
@@ -23,3 +24,13 @@ class NotFound(BillboError):
 class ServiceUnavailable(BillboError):
     status_code = 503
     code = "service_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int = 1, details: Any = None) -> None:
+        super().__init__(message, details=details, headers={"Retry-After": str(retry_after)})
+
+
+class Unprocessable(BillboError):
+    """The request is well-formed but its content breaks a rule; details name each field."""
+
+    status_code = 422
+    code = "validation_error"

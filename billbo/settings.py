@@ -64,6 +64,18 @@ class Settings(BaseSettings):
     log_format: LogFormat = Field("auto", description="auto (JSON in production, readable otherwise), console or json.")
     log_level: str = Field("INFO", description="Python log level name.")
 
+    ingest_max_events: int = Field(10_000, description="Most events in one ingest request.")
+    ingest_max_body_bytes: int = Field(10 * 1024 * 1024, description="Largest ingest request body.")
+    ingest_max_future_seconds: int = Field(300, description="How far in the future sent_at may be.")
+    ingest_rate_per_second: float = Field(20_000, description="Ingest requests per second per API key.")
+    ingest_rate_burst: int = Field(40_000, description="Ingest requests a key may send in a burst.")
+    ingest_flush_rows: int = Field(20_000, description="Rows that make the ingest API insert at once.")
+    ingest_flush_ms: float = Field(5.0, description="Longest wait before buffered events are inserted.")
+    ingest_max_pending_rows: int = Field(400_000, description="Rows buffered before ingest answers 503.")
+    api_key_cache_seconds: float = Field(
+        0.5, description="How long a key lookup is trusted; a revoked key stops within this (< 1 s)."
+    )
+
     migrations_dir: Path = Field(
         REPO_ROOT / "migrations", description="Folder with the postgres/ and clickhouse/ migrations."
     )

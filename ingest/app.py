@@ -6,12 +6,19 @@ from fastapi import FastAPI
 
 from billbo.http.app import create_service_app
 from billbo.settings import Settings, get_settings
+from ingest import metrics_router
+from ingest.customers import router as customers
+from ingest.events import router as events
+from ingest.state import ingest_lifespan
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         service="ingest",
         title="BillBo ingest API",
-        description="Usage events from merchants' backends, authenticated with `bb_...` API keys.",
+        description="Usage events from merchants' backends, authenticated with `Authorization: Bearer bb_...` "
+        'API keys. Errors have one shape: `{"error": {"code", "message", "details"}}`.',
         settings=settings or get_settings(),
+        routers=[events.router, customers.router, metrics_router.router],
+        service_lifespan=ingest_lifespan,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -69,16 +70,22 @@ class LazyClient:
         self.url = url
         self._kwargs = kwargs
         self._client: Client | None = None
+        self._lock = threading.Lock()
 
     def get(self) -> Client:
-        if self._client is None:
-            self._client = create_client(self.url, **self._kwargs)
-        return self._client
+        client = self._client
+        if client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = create_client(self.url, **self._kwargs)
+                client = self._client
+        return client
 
     def reset(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
 
     def close(self) -> None:
         self.reset()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 
 from fastapi import APIRouter, FastAPI
@@ -39,6 +39,9 @@ def open_resources(settings: Settings) -> Resources:
     return Resources(settings=settings, postgres=pool, clickhouse=LazyClient(urls.clickhouse_url))
 
 
+ServiceLifespan = Callable[[FastAPI, Resources], AbstractAsyncContextManager[None]]
+
+
 def create_service_app(
     *,
     service: str,
@@ -46,14 +49,19 @@ def create_service_app(
     description: str,
     settings: Settings,
     routers: Sequence[APIRouter] = (),
+    service_lifespan: ServiceLifespan | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.resources = open_resources(settings)
+        app.state.resources = resources = open_resources(settings)
         try:
-            yield
+            if service_lifespan is None:
+                yield
+            else:
+                async with service_lifespan(app, resources):
+                    yield
         finally:
-            app.state.resources.close()
+            resources.close()
 
     app = FastAPI(title=title, description=description, version=billbo.__version__, lifespan=lifespan)
     app.add_middleware(RequestContextMiddleware)

@@ -35,7 +35,9 @@ def error_response(status: int, code: str, message: str, details: Any = None) ->
 
 async def _billbo_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BillboError)
-    return error_response(exc.status_code, exc.code, exc.message, exc.details)
+    response = error_response(exc.status_code, exc.code, exc.message, exc.details)
+    response.headers.update(exc.headers)
+    return response
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -1,0 +1,64 @@
+"""SQL for API keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg.rows import class_row
+
+
+@dataclass(frozen=True, slots=True)
+class KeyOwner:
+    """What a key's digest resolves to: its merchant and that merchant's ingest rules."""
+
+    key_id: uuid.UUID
+    merchant_id: uuid.UUID
+    revoked_at: dt.datetime | None
+    backdating_window: dt.timedelta
+
+
+def find_by_digest(conn: psycopg.Connection[Any], key_sha256: bytes) -> KeyOwner | None:
+    with conn.cursor(row_factory=class_row(KeyOwner)) as cur:
+        return cur.execute(
+            """
+            select k.id as key_id, k.merchant_id, k.revoked_at, m.backdating_window
+            from api_keys k join merchants m on m.id = k.merchant_id
+            where k.key_sha256 = %s
+            """,
+            [key_sha256],
+        ).fetchone()
+
+
+def touch(conn: psycopg.Connection[Any], key_ids: list[uuid.UUID]) -> None:
+    """Record that keys were used now (called at most about once a minute per key)."""
+    conn.execute("update api_keys set last_used_at = now() where id = any(%s)", [key_ids])
+
+
+def create(
+    conn: psycopg.Connection[Any],
+    *,
+    merchant_id: uuid.UUID,
+    name: str,
+    prefix: str,
+    key_sha256: bytes,
+    created_by: uuid.UUID | None = None,
+) -> uuid.UUID:
+    row = conn.execute(
+        "insert into api_keys (merchant_id, name, prefix, key_sha256, created_by) "
+        "values (%s, %s, %s, %s, %s) returning id",
+        [merchant_id, name, prefix, key_sha256, created_by],
+    ).fetchone()
+    assert row is not None
+    return uuid.UUID(str(row[0]))
+
+
+def revoke(conn: psycopg.Connection[Any], *, merchant_id: uuid.UUID, key_id: uuid.UUID) -> bool:
+    cur = conn.execute(
+        "update api_keys set revoked_at = now() where id = %s and merchant_id = %s and revoked_at is null",
+        [key_id, merchant_id],
+    )
+    return cur.rowcount == 1

@@ -1,0 +1,1 @@
+"""The merchant's customers: one record, written by the ingest and the dashboard APIs."""

@@ -1,0 +1,1 @@
+"""PUT /v1/customers/{customer_id}: merchants' backends keep their customers in sync."""

@@ -1,0 +1,36 @@
+"""HTTP handler for customer sync through the ingest API."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from billbo.customers import service
+from billbo.customers.schemas import Customer, CustomerIn
+from billbo.http.errors import ErrorResponse
+from ingest.auth import CurrentMerchant
+
+router = APIRouter(prefix="/v1/customers", tags=["customers"])
+
+
+@router.put(
+    "/{customer_id}",
+    response_model=Customer,
+    summary="Create or replace a customer",
+    responses={
+        200: {"description": "Updated."},
+        201: {"description": "Created.", "model": Customer},
+        401: {"model": ErrorResponse},
+        422: {"model": ErrorResponse, "description": "Invalid fields, e.g. an unknown currency."},
+    },
+)
+async def put_customer(
+    request: Request, response: Response, merchant: CurrentMerchant, customer_id: uuid.UUID, body: CustomerIn
+) -> Customer:
+    customer, created = await run_in_threadpool(
+        service.upsert, request.app.state.resources.postgres, merchant.id, customer_id, body
+    )
+    response.status_code = 201 if created else 200
+    return customer

@@ -1,0 +1,64 @@
+"""What the ingest API keeps for the life of its process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+
+from billbo.clickhouse.client import LazyClient
+from billbo.http.app import Resources
+from billbo.settings import Settings
+from ingest import metrics
+from ingest.auth import ApiKeyCache
+from ingest.events import repository
+from ingest.events.batcher import BatchStats, InsertBatcher
+from ingest.rate_limit import TokenBuckets
+
+
+@dataclass
+class IngestState:
+    settings: Settings
+    clickhouse: LazyClient
+    keys: ApiKeyCache
+    buckets: TokenBuckets
+    batcher: InsertBatcher
+
+
+def _record_batch(stats: BatchStats) -> None:
+    metrics.BATCH_ROWS.observe(stats.rows)
+    metrics.INSERT_SECONDS.observe(stats.seconds)
+
+
+@asynccontextmanager
+async def ingest_lifespan(app: FastAPI, resources: Resources) -> AsyncIterator[None]:
+    settings = resources.settings
+    clickhouse = resources.clickhouse
+
+    def insert(block: bytes) -> None:
+        try:
+            repository.insert_block(clickhouse.get(), block)
+        except Exception:
+            clickhouse.reset()  # a fresh connection next time: ingest recovers by itself
+            raise
+
+    batcher = InsertBatcher(
+        insert,
+        flush_rows=settings.ingest_flush_rows,
+        flush_ms=settings.ingest_flush_ms,
+        max_pending_rows=settings.ingest_max_pending_rows,
+        on_batch=_record_batch,
+    )
+    app.state.ingest = IngestState(
+        settings=settings,
+        clickhouse=clickhouse,
+        keys=ApiKeyCache(resources.postgres, settings.api_key_cache_seconds),
+        buckets=TokenBuckets(settings.ingest_rate_per_second, settings.ingest_rate_burst),
+        batcher=batcher,
+    )
+    try:
+        yield
+    finally:
+        await batcher.drain()  # requests still waiting get their answer before the process exits
