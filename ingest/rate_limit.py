@@ -17,6 +17,7 @@ class RateLimited(BillboError):
         super().__init__(
             f"Too many requests for this API key; retry after {retry_after:.2f} s.",
             details={"retry_after_seconds": retry_after},
+            headers={"Retry-After": str(max(1, math.ceil(retry_after)))},
         )
         self.retry_after = retry_after
 

@@ -155,7 +155,7 @@ async def post_events(request: Request, merchant: CurrentMerchant) -> Response:
     responses={
         200: {"description": "The stored event.", "content": {"application/json": {"example": {
             "event_id": "req-7f3a-0001", "customer_id": "0190c1e2-7b7e-7c3e-9d2a-1f2e3d4c5b6a",
-            "sku_id": "0190c1e3-0a1b-7c3e-8d2a-1f2e3d4c5b6b", "amount": "1.500000000000",
+            "sku_id": "0190c1e3-0a1b-7c3e-8d2a-1f2e3d4c5b6b", "amount": "1.5",
             "sent_at": "2026-11-24T21:05:00.000000Z", "ingested_at": "2026-11-24T21:05:00.412345Z"}}}},
         401: _ERRORS[401],
         404: {"model": ErrorResponse, "description": "No such event for this merchant."},

@@ -32,12 +32,14 @@ def post(client: TestClient, merchant: MerchantKey, body: Any, **kwargs: Any) ->
     return client.post("/v1/events", content=content, headers=headers, **kwargs)
 
 
-def stored(ch: Client, merchant: MerchantKey) -> list[tuple[Any, ...]]:
-    return ch.query(
-        "SELECT event_id, customer_id, sku_id, amount, sent_at FROM events FINAL "
-        "WHERE merchant_id = {m:UUID} ORDER BY event_id",
-        parameters={"m": merchant.merchant_id},
-    ).result_rows
+def stored(ch: Client, merchant: MerchantKey) -> list[Any]:
+    return list(
+        ch.query(
+            "SELECT event_id, customer_id, sku_id, amount, sent_at FROM events FINAL "
+            "WHERE merchant_id = {m:UUID} ORDER BY event_id",
+            parameters={"m": merchant.merchant_id},
+        ).result_rows
+    )
 
 
 def test_one_event_is_stored_exactly_before_the_202(ingest: TestClient, merchant: MerchantKey, ch: Client) -> None:
@@ -85,9 +87,7 @@ def test_same_batch_three_times_counts_once(ingest: TestClient, merchant: Mercha
     assert (total, count) == (Decimal(5050), 100)
 
 
-def test_events_for_unknown_customers_and_skus_are_kept(
-    ingest: TestClient, merchant: MerchantKey, ch: Client
-) -> None:
+def test_events_for_unknown_customers_and_skus_are_kept(ingest: TestClient, merchant: MerchantKey, ch: Client) -> None:
     unknown = str(uuid.uuid4())
     assert post(ingest, merchant, event(customer_id=unknown, sku_id=unknown)).status_code == 202
     assert str(stored(ch, merchant)[0][1]) == unknown
@@ -207,7 +207,9 @@ def test_large_bodies_are_413_without_being_read(settings: Any, merchant: Mercha
             for _ in range(1000):
                 yield b"[" * 100
 
-        streamed = client.post("/v1/events", content=chunks(), headers={**merchant.headers, "Content-Type": "application/json"})
+        streamed = client.post(
+            "/v1/events", content=chunks(), headers={**merchant.headers, "Content-Type": "application/json"}
+        )
         assert streamed.status_code == 413
         assert streamed.json()["error"]["code"] == "payload_too_large"
 
