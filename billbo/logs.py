@@ -33,6 +33,7 @@ def configure_logging(settings: Settings, *, stream: Any = None) -> None:
     )
     structlog.configure(
         processors=[
+            structlog.stdlib.filter_by_level,  # below the level, a log call costs nearly nothing
             *_SHARED_PROCESSORS,
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],

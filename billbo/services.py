@@ -12,7 +12,7 @@ from pathlib import Path
 
 from billbo import processes
 from billbo.migrations.runner import Databases
-from billbo.settings import Settings
+from billbo.settings import Settings, settings_env
 
 
 @dataclass
@@ -54,7 +54,8 @@ def api_services(settings: Settings) -> list[Service]:
 
 def service_env(settings: Settings, databases: Databases) -> dict[str, str]:
     """The environment of a child service: ours, plus where the databases are."""
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BILLBO_")}
+    env.update(settings_env(settings))
     env["BILLBO_POSTGRES_URL"] = databases.postgres_url
     env["BILLBO_CLICKHOUSE_URL"] = databases.clickhouse_url
     env["BILLBO_DATA_DIR"] = str(settings.data_path)

@@ -70,7 +70,9 @@ class Settings(BaseSettings):
     ingest_rate_per_second: float = Field(20_000, description="Ingest requests per second per API key.")
     ingest_rate_burst: int = Field(40_000, description="Ingest requests a key may send in a burst.")
     ingest_flush_rows: int = Field(20_000, description="Rows that make the ingest API insert at once.")
-    ingest_flush_ms: float = Field(5.0, description="Longest wait before buffered events are inserted.")
+    ingest_flush_ms: float = Field(
+        5.0, description="Longest wait for more rows before an insert, when an insert slot is free."
+    )
     ingest_max_pending_rows: int = Field(400_000, description="Rows buffered before ingest answers 503.")
     api_key_cache_seconds: float = Field(
         0.5, description="How long a key lookup is trusted; a revoked key stops within this (< 1 s)."
@@ -127,6 +129,19 @@ class Settings(BaseSettings):
         if self.jwt_secret is not None:
             return self.jwt_secret.get_secret_value()
         return read_or_create_secret(self.data_path / "secrets" / "jwt_secret")
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """``settings`` as BILLBO_* variables, so a child process builds the same Settings."""
+    env = {}
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if value is None:
+            continue
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        env[f"BILLBO_{name.upper()}"] = str(value)
+    return env
 
 
 def read_or_create_secret(path: Path, nbytes: int = 32) -> str:

@@ -9,6 +9,7 @@ from billbo.settings import Settings, get_settings
 from ingest import metrics_router
 from ingest.customers import router as customers
 from ingest.events import router as events
+from ingest.events.fast_path import EventsFastPath
 from ingest.state import ingest_lifespan
 
 
@@ -21,4 +22,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings or get_settings(),
         routers=[events.router, customers.router, metrics_router.router],
         service_lifespan=ingest_lifespan,
+        inner_middleware=[EventsFastPath],
     )

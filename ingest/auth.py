@@ -7,6 +7,7 @@ costs one Postgres query per half second, not one per request. The key itself is
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from dataclasses import dataclass
@@ -46,22 +47,35 @@ class ApiKeyCache:
         self._pool = pool
         self._ttl = ttl_seconds
         self._entries: dict[bytes, tuple[float, KeyOwner | None]] = {}
+        self._in_flight: dict[bytes, asyncio.Future[KeyOwner | None]] = {}
         self._touched: dict[uuid.UUID, float] = {}
 
     async def owner(self, digest: bytes) -> KeyOwner | None:
-        now = time.monotonic()
         cached = self._entries.get(digest)
-        if cached is not None and now - cached[0] < self._ttl:
+        if cached is not None and time.monotonic() - cached[0] < self._ttl:
             return cached[1]
+        pending = self._in_flight.get(digest)
+        if pending is not None:  # one lookup per key at a time; the others wait for its answer
+            return await asyncio.shield(pending)
+        future: asyncio.Future[KeyOwner | None] = asyncio.get_running_loop().create_future()
+        self._in_flight[digest] = future
+        started = time.monotonic()
         try:
             owner = await run_in_threadpool(self._lookup, digest)
         except Exception as exc:
             log.warning("api key lookup failed", error=str(exc))
-            raise ServiceUnavailable("Cannot check API keys right now; retry shortly.") from exc
-        if len(self._entries) > 100_000:
-            self._entries.clear()
-        self._entries[digest] = (now, owner)
-        return owner
+            error = ServiceUnavailable("Cannot check API keys right now; retry shortly.")
+            future.set_exception(error)
+            future.exception()  # retrieved: waiters re-raise it, nobody else needs to
+            raise error from exc
+        else:
+            future.set_result(owner)
+            if len(self._entries) > 100_000:
+                self._entries.clear()
+            self._entries[digest] = (started, owner)  # trusted from when the lookup began
+            return owner
+        finally:
+            del self._in_flight[digest]
 
     def _lookup(self, digest: bytes) -> KeyOwner | None:
         with self._pool.connection(timeout=2) as conn:
@@ -74,21 +88,24 @@ class ApiKeyCache:
             return owner
 
 
-async def current_merchant(request: Request) -> Merchant:
-    header = request.headers.get("authorization")
+async def authenticate(cache: ApiKeyCache, header: str | None) -> Merchant:
+    """The merchant whose key the ``Authorization`` header carries, or Unauthorized."""
     if not header:
         raise Unauthorized("Missing Authorization header: send 'Authorization: Bearer bb_...'.")
     scheme, _, key = header.partition(" ")
     key = key.strip()
     if scheme.lower() != "bearer" or not keys.well_formed(key):
         raise Unauthorized("Malformed Authorization header: expected 'Bearer bb_...'.")
-    cache: ApiKeyCache = request.app.state.ingest.keys
     owner = await cache.owner(keys.digest(key))
     if owner is None:
         raise Unauthorized("Unknown API key.")
     if owner.revoked_at is not None:
         raise Unauthorized("This API key has been revoked.")
     return Merchant(id=owner.merchant_id, key_id=owner.key_id, owner=owner)
+
+
+async def current_merchant(request: Request) -> Merchant:
+    return await authenticate(request.app.state.ingest.keys, request.headers.get("authorization"))
 
 
 CurrentMerchant = Annotated[Merchant, Depends(current_merchant)]

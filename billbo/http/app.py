@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from psycopg_pool import ConnectionPool
@@ -50,6 +51,7 @@ def create_service_app(
     settings: Settings,
     routers: Sequence[APIRouter] = (),
     service_lifespan: ServiceLifespan | None = None,
+    inner_middleware: Sequence[Any] = (),
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,6 +66,8 @@ def create_service_app(
             resources.close()
 
     app = FastAPI(title=title, description=description, version=billbo.__version__, lifespan=lifespan)
+    for middleware in inner_middleware:  # inside the request context: same request ids and logs
+        app.add_middleware(middleware)
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     app.include_router(health_router(service))

@@ -39,15 +39,20 @@ def varint(value: int) -> bytes:
     return bytes(out)
 
 
+_LOW_64 = (1 << 64) - 1
+
+
 def uuid_bytes(value: uuid.UUID) -> bytes:
     """ClickHouse stores a UUID as two little-endian 64-bit halves, high half first."""
-    raw = value.bytes
-    return raw[7::-1] + raw[15:7:-1]
+    number = value.int
+    return ((number & _LOW_64) << 64 | number >> 64).to_bytes(16, "little")
+
+
+_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def micros(value: dt.datetime) -> int:
-    delta = value - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return (value - _EPOCH) // _MICROSECOND
 
 
 @dataclass(slots=True)

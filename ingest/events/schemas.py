@@ -9,7 +9,7 @@ from decimal import Decimal
 import msgspec
 
 
-class Event(msgspec.Struct, forbid_unknown_fields=True):
+class Event(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     """One usage event. ``amount`` is a JSON number (or a decimal string), kept exactly."""
 
     customer_id: uuid.UUID
@@ -19,7 +19,7 @@ class Event(msgspec.Struct, forbid_unknown_fields=True):
     event_id: str | None = None
 
 
-class Body(msgspec.Struct, forbid_unknown_fields=True):
+class Body(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     """A request body: one event, or ``{"events": [...]}``. Every field is optional here so one
     decode serves both shapes; which fields a shape needs is checked after decoding."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 import msgspec
@@ -47,24 +47,21 @@ class Invalid(Exception):
         self.problems = problems
 
 
+_EXACT = Context(prec=100, traps=[])  # wide enough that moving the point never rounds
+
+
 def scaled_amount(amount: Decimal) -> int | str:
     """``amount`` as an integer count of 10^-12, or the reason it cannot be stored exactly."""
-    if not amount.is_finite():
+    try:
+        shifted = amount.scaleb(SCALE, _EXACT)
+        value = int(shifted)
+    except (ValueError, OverflowError):  # NaN, Infinity
         return "must be a finite number"
-    sign, digits, exponent = amount.as_tuple()
-    assert isinstance(exponent, int)
-    value: int = int("".join(map(str, digits))) if digits else 0
-    shift = exponent + SCALE
-    if shift >= 0:
-        value *= 10**shift
-    else:
-        divisor = 10**-shift
-        if value % divisor:
-            return f"has more than {SCALE} digits after the decimal point"
-        value //= divisor
-    if value >= MAX_SCALED:
+    if value != shifted:
+        return f"has more than {SCALE} digits after the decimal point"
+    if not -MAX_SCALED < value < MAX_SCALED:
         return "must be less than 10^26 in absolute value"
-    return -value if sign else value
+    return value
 
 
 def event_problems(index: int | None, event: Event, window: Window) -> list[Problem]:

@@ -69,3 +69,16 @@ def test_secret_file_race_has_one_winner(tmp_path: Path) -> None:
 def test_unknown_log_level_is_rejected() -> None:
     with pytest.raises(ValidationError, match="log level"):
         Settings(log_level="loud")
+
+
+def test_settings_env_rebuilds_the_same_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from pydantic import SecretStr
+
+    from billbo.settings import settings_env
+
+    original = Settings(
+        data_dir=tmp_path, ingest_port=12345, clickhouse_url=SecretStr("http://ch:8123/x"), log_level="debug"
+    )
+    for name, value in settings_env(original).items():
+        monkeypatch.setenv(name, value)
+    assert Settings() == original

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from billbo.api_keys import keys
 from billbo.api_keys import repository as api_keys
+from billbo.merchants import repository as merchants
 from billbo.migrations.runner import Databases
 from billbo.settings import Settings
 from ingest.app import create_app
@@ -30,13 +32,7 @@ class MerchantKey:
 
 def make_merchant_key(postgres_url: str, *, backdating_days: int = 35) -> MerchantKey:
     with psycopg.connect(postgres_url) as conn:
-        row = conn.execute(
-            "insert into merchants (name, backdating_window) values ('Test merchant', make_interval(days => %s)) "
-            "returning id",
-            [backdating_days],
-        ).fetchone()
-        assert row is not None
-        merchant_id = uuid.UUID(str(row[0]))
+        merchant_id = merchants.create(conn, name="Test merchant", backdating_window=dt.timedelta(days=backdating_days))
         key = keys.generate()
         key_id = api_keys.create(
             conn, merchant_id=merchant_id, name="test", prefix=keys.display_prefix(key), key_sha256=keys.digest(key)

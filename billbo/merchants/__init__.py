@@ -1,0 +1,1 @@
+"""Merchants: the organisations that bill their customers with BillBo."""
