@@ -1,5 +1,5 @@
 # The README's commands. Each bootstraps first: a fresh machine needs nothing installed by hand.
-.PHONY: up test lint typecheck pytest bootstrap bench-clickhouse-server
+.PHONY: up test lint typecheck pytest bootstrap bench-clickhouse-server bench-ingest
 
 VENV := .venv/bin
 
@@ -23,3 +23,6 @@ pytest:
 
 bench-clickhouse-server: bootstrap
 	$(VENV)/python -m bench.clickhouse_server
+
+bench-ingest: bootstrap
+	$(VENV)/python -m bench.ingest
