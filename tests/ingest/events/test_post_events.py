@@ -184,19 +184,21 @@ def test_too_many_events_is_refused(settings: Any, merchant: MerchantKey) -> Non
     assert "at most 3 events" in response.json()["error"]["details"][0]["message"]
 
 
-def test_malformed_json_is_400(ingest: TestClient, merchant: MerchantKey) -> None:
-    response = post(ingest, merchant, b'{"events": [')
+def test_malformed_json_is_400(ingest: TestClient, merchant: MerchantKey, ch: Client) -> None:
+    response = post(ingest, merchant, b'{"events": [' + json.dumps(event()).encode())
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "malformed_json"
+    assert stored(ch, merchant) == []
 
 
-def test_wrong_content_type_is_415(ingest: TestClient, merchant: MerchantKey) -> None:
+def test_wrong_content_type_is_415(ingest: TestClient, merchant: MerchantKey, ch: Client) -> None:
     response = post(ingest, merchant, json.dumps(event()), headers={"Content-Type": "text/plain"})
     assert response.status_code == 415
     assert "application/json" in response.json()["error"]["message"]
+    assert stored(ch, merchant) == []
 
 
-def test_large_bodies_are_413_without_being_read(settings: Any, merchant: MerchantKey) -> None:
+def test_large_bodies_are_413_without_being_read(settings: Any, merchant: MerchantKey, ch: Client) -> None:
     from ingest.app import create_app
 
     with TestClient(create_app(settings.model_copy(update={"ingest_max_body_bytes": 1000}))) as client:
@@ -212,6 +214,9 @@ def test_large_bodies_are_413_without_being_read(settings: Any, merchant: Mercha
         )
         assert streamed.status_code == 413
         assert streamed.json()["error"]["code"] == "payload_too_large"
+        big = json.dumps({"events": [event() for _ in range(20)]})  # valid, just too large
+        assert post(client, merchant, big).status_code == 413
+    assert stored(ch, merchant) == []
 
 
 class _frozen_window:
