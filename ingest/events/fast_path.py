@@ -9,21 +9,17 @@ request on. It sits inside the request-id middleware, so logs and ``X-Request-ID
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
 import structlog
 
+from billbo.http.asgi import ClientGone, body_chunks
 from billbo.http.errors import error_body
 from ingest.events.handler import post_events
 
 log = structlog.stdlib.get_logger("ingest.events")
 _JSON = (b"content-type", b"application/json")
-
-
-class ClientGone(Exception):
-    """The client went away before its body arrived: there is nobody to answer."""
 
 
 class EventsFastPath:
@@ -44,7 +40,7 @@ class EventsFastPath:
                 authorization=headers.get(b"authorization"),
                 content_type=headers.get(b"content-type"),
                 content_length=headers.get(b"content-length"),
-                chunks=_body(receive),
+                chunks=body_chunks(receive),
             )
         except ClientGone:
             return
@@ -54,18 +50,6 @@ class EventsFastPath:
             await _send(send, 500, msgspec.json.encode(body), {})
             return
         await _send(send, reply.status, reply.body, reply.headers)
-
-
-async def _body(receive: Any) -> AsyncIterator[bytes]:
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientGone
-        chunk = message.get("body", b"")
-        if chunk:
-            yield chunk
-        if not message.get("more_body", False):
-            return
 
 
 async def _send(send: Any, status: int, body: bytes, headers: dict[str, str]) -> None:

@@ -16,7 +16,6 @@ from urllib.parse import parse_qsl
 import structlog
 
 from billbo.clickhouse.local_server.body import (
-    ClientGone,
     decoded_chunks,
     parse_multipart,
     read_all,
@@ -24,6 +23,7 @@ from billbo.clickhouse.local_server.body import (
 from billbo.clickhouse.local_server.engine import TRANSPORT_PARAMS, Conn, Engine, Outcome, Request
 from billbo.clickhouse.local_server.errors import ClickHouseError, bad_request
 from billbo.clickhouse.sql_lexer import IncompleteInput, InsertHead, find_insert_data
+from billbo.http.asgi import ClientGone
 
 log = structlog.stdlib.get_logger("billbo.clickhouse.local_server")
 

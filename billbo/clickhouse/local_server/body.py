@@ -11,24 +11,9 @@ from typing import Any
 import lz4.frame
 
 from billbo.clickhouse.local_server.errors import bad_request
+from billbo.http.asgi import body_chunks
 
 Receive = Callable[[], Awaitable[dict[str, Any]]]
-
-
-class ClientGone(Exception):
-    """The client disconnected before sending its whole body."""
-
-
-async def raw_chunks(receive: Receive) -> AsyncIterator[bytes]:
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientGone
-        chunk = message.get("body", b"")
-        if chunk:
-            yield chunk
-        if not message.get("more_body", False):
-            return
 
 
 def _decoder(encoding: str) -> Callable[[bytes], bytes] | None:
@@ -64,7 +49,7 @@ class _Lz4Frames:
 async def decoded_chunks(receive: Receive, content_encoding: str) -> AsyncIterator[bytes]:
     """The request body, decompressed as its Content-Encoding says, chunk by chunk."""
     decode = _decoder(content_encoding)
-    async for chunk in raw_chunks(receive):
+    async for chunk in body_chunks(receive):
         data = decode(chunk) if decode else chunk
         if data:
             yield data
