@@ -34,3 +34,26 @@ class Unprocessable(BillboError):
 
     status_code = 422
     code = "validation_error"
+
+
+class Unauthorized(BillboError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class Forbidden(BillboError):
+    status_code = 403
+    code = "forbidden"
+
+
+class Conflict(BillboError):
+    status_code = 409
+    code = "conflict"
+
+
+class TooManyRequests(BillboError):
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})

@@ -78,6 +78,11 @@ class Settings(BaseSettings):
         0.5, description="How long a key lookup is trusted; a revoked key stops within this (< 1 s)."
     )
 
+    access_token_minutes: int = Field(15, description="Lifetime of a dashboard access token.")
+    refresh_token_days: int = Field(30, description="Lifetime of a dashboard refresh token.")
+    login_max_failures: int = Field(5, description="Failed log-ins per email in 15 minutes before 429.")
+    invitation_days: int = Field(7, description="How long an invitation link works.")
+
     migrations_dir: Path = Field(
         REPO_ROOT / "migrations", description="Folder with the postgres/ and clickhouse/ migrations."
     )
@@ -117,6 +122,11 @@ class Settings(BaseSettings):
     @property
     def embedded_clickhouse(self) -> bool:
         return self.clickhouse_url is None
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies need HTTPS everywhere but on a developer's or the tests' own machine."""
+        return self.env == "production"
 
     @property
     def json_logs(self) -> bool:

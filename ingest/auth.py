@@ -21,16 +21,11 @@ from starlette.concurrency import run_in_threadpool
 from billbo.api_keys import keys
 from billbo.api_keys import repository as api_keys
 from billbo.api_keys.repository import KeyOwner
-from billbo.errors import BillboError, ServiceUnavailable
+from billbo.errors import ServiceUnavailable, Unauthorized
 
 log = structlog.stdlib.get_logger("ingest.auth")
 
 TOUCH_EVERY_SECONDS = 60.0
-
-
-class Unauthorized(BillboError):
-    status_code = 401
-    code = "unauthorized"
 
 
 @dataclass(frozen=True, slots=True)
