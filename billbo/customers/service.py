@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import uuid
+from typing import Any
 
 from psycopg_pool import ConnectionPool
 
 from billbo.customers import repository
 from billbo.customers.schemas import Customer, CustomerIn
-from billbo.errors import Unprocessable
+from billbo.errors import Conflict, NotFound, Unprocessable
 
 
 def upsert(
@@ -16,9 +19,78 @@ def upsert(
 ) -> tuple[Customer, bool]:
     """Create or replace a customer in one transaction; returns it and whether it is new."""
     with pool.connection() as conn, conn.transaction():
-        if not repository.currency_exists(conn, data.currency):
-            raise Unprocessable(
-                f"Unknown currency {data.currency!r}.",
-                details=[{"field": "currency", "message": f"{data.currency} is not an ISO 4217 currency BillBo knows"}],
-            )
+        _check_currency(conn, data.currency)
         return repository.upsert(conn, merchant_id, customer_id, data)
+
+
+def _check_currency(conn: Any, code: str) -> None:
+    if not repository.currency_exists(conn, code):
+        raise Unprocessable(
+            f"Unknown currency {code!r}.",
+            details=[{"field": "currency", "message": f"{code} is not an ISO 4217 currency BillBo knows"}],
+        )
+
+
+def create(pool: ConnectionPool, merchant_id: uuid.UUID, customer_id: uuid.UUID, data: CustomerIn) -> Customer:
+    with pool.connection() as conn, conn.transaction():
+        _check_currency(conn, data.currency)
+        if not repository.insert(conn, merchant_id, customer_id, data):
+            raise Conflict(f"A customer with id {customer_id} already exists.")
+        customer = repository.get(conn, merchant_id, customer_id)
+    assert customer is not None
+    return customer
+
+
+def get(pool: ConnectionPool, merchant_id: uuid.UUID, customer_id: uuid.UUID) -> Customer:
+    with pool.connection() as conn:
+        customer = repository.get(conn, merchant_id, customer_id)
+    if customer is None:
+        raise NotFound(f"No customer {customer_id}.")
+    return customer
+
+
+def update(pool: ConnectionPool, merchant_id: uuid.UUID, customer_id: uuid.UUID, data: CustomerIn) -> Customer:
+    with pool.connection() as conn, conn.transaction():
+        _check_currency(conn, data.currency)
+        if not repository.update(conn, merchant_id, customer_id, data):
+            raise NotFound(f"No customer {customer_id}.")
+        customer = repository.get(conn, merchant_id, customer_id)
+    assert customer is not None
+    return customer
+
+
+def archive(pool: ConnectionPool, merchant_id: uuid.UUID, customer_id: uuid.UUID) -> Customer:
+    with pool.connection() as conn, conn.transaction():
+        if not repository.archive(conn, merchant_id, customer_id):
+            raise NotFound(f"No customer {customer_id}.")
+        customer = repository.get(conn, merchant_id, customer_id)
+    assert customer is not None
+    return customer
+
+
+def page(
+    pool: ConnectionPool, merchant_id: uuid.UUID, *, search: str | None, cursor: str | None, limit: int,
+    include_archived: bool,
+) -> tuple[list[Customer], str | None]:  # fmt: skip
+    """A page of customers and the cursor of the next page (None on the last)."""
+    after = _decode_cursor(cursor) if cursor else None
+    with pool.connection() as conn:
+        rows = repository.page(conn, merchant_id, search=search, after=after, limit=limit + 1,
+                               include_archived=include_archived)  # fmt: skip
+    next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def _encode_cursor(customer: Customer) -> str:
+    raw = json.dumps([customer.name.lower(), str(customer.id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[str, uuid.UUID]:
+    try:
+        name, customer_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return str(name), uuid.UUID(customer_id)
+    except (ValueError, TypeError) as exc:
+        raise Unprocessable(
+            "Invalid cursor.", details=[{"field": "cursor", "message": "not a cursor BillBo made"}]
+        ) from exc

@@ -51,6 +51,11 @@ def _start(
     return Session(access, refresh, tokens.new_csrf_token(), user), token_id
 
 
+def start_session(conn: Conn, settings: Settings, user: UserRow) -> Session:
+    """A fresh session (new refresh-token family) for a user who just proved who they are."""
+    return _start(conn, settings, user)[0]
+
+
 def signup(pool: ConnectionPool, settings: Settings, data: SignUp) -> Session:
     """A new merchant and its first owner, logged in."""
     password_hash = passwords.hash_password(data.password)  # slow on purpose: outside the transaction

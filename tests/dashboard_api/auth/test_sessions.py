@@ -117,7 +117,9 @@ def test_state_changing_requests_need_the_csrf_header(browser: Browser) -> None:
 def test_tampered_or_expired_access_tokens_are_refused(browser: Browser, settings: Settings) -> None:
     me = browser.signup()
     claims = {"sub": me["user_id"], "mid": me["merchant_id"], "role": "owner", "typ": "access"}
-    forged = jwt.encode({**claims, "exp": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)}, "not-the-secret-but-long-enough-for-hs256!")
+    forged = jwt.encode(
+        {**claims, "exp": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)}, "not-the-secret-but-long-enough-for-hs256!"
+    )
     expired = jwt.encode({**claims, "exp": dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)},
                          settings.jwt_secret_value())  # fmt: skip
     for token in (forged, expired, "garbage"):

@@ -1,0 +1,36 @@
+"""HTTP handlers of API keys (admins and owners only)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from billbo.http.errors import ErrorResponse
+from dashboard_api.api_keys import service
+from dashboard_api.api_keys.schemas import ApiKey, ApiKeyIn, NewApiKey
+from dashboard_api.auth.deps import AdminUser
+
+router = APIRouter(prefix="/api/api-keys", tags=["api keys"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "Not logged in."},
+    403: {"model": ErrorResponse, "description": "Only admins and owners manage API keys."},
+    404: {"model": ErrorResponse, "description": "No such key in your organisation."},
+}
+
+
+@router.get("", response_model=list[ApiKey], summary="List API keys", responses=_ERRORS)
+def list_keys(request: Request, user: AdminUser) -> list[ApiKey]:
+    return service.list_keys(request.app.state.resources.postgres, user)
+
+
+@router.post("", status_code=201, response_model=NewApiKey, summary="Create an API key (shown once)", responses=_ERRORS)
+def create(request: Request, user: AdminUser, body: ApiKeyIn) -> NewApiKey:
+    return service.create(request.app.state.resources.postgres, user, body)
+
+
+@router.delete("/{key_id}", status_code=204, summary="Revoke an API key", responses=_ERRORS)
+def revoke(request: Request, user: AdminUser, key_id: uuid.UUID) -> None:
+    service.revoke(request.app.state.resources.postgres, user, key_id)

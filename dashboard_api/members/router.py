@@ -1,0 +1,61 @@
+"""HTTP handlers of seats and invitations."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from billbo.http.errors import ErrorResponse
+from dashboard_api.auth.cookies import set_session
+from dashboard_api.auth.deps import AdminUser, CurrentUser
+from dashboard_api.auth.schemas import Me
+from dashboard_api.members import service
+from dashboard_api.members.schemas import Acceptance, InvitationIn, InvitationOut, Member, Members, RoleChange
+
+router = APIRouter(prefix="/api", tags=["members"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "Not logged in."},
+    403: {"model": ErrorResponse, "description": "Your role may not do this, or the CSRF token is missing."},
+    404: {"model": ErrorResponse, "description": "No such member in your organisation."},
+    422: {"model": ErrorResponse, "description": "Invalid fields, or it would leave no owner."},
+}
+
+
+@router.get("/members", response_model=Members, summary="Seats and pending invitations", responses=_ERRORS)
+def list_members(request: Request, user: CurrentUser) -> Members:
+    return service.list_members(request.app.state.resources.postgres, user)
+
+
+@router.post(
+    "/members/invitations", status_code=201, response_model=InvitationOut, summary="Invite someone by email",
+    responses={**_ERRORS, 409: {"model": ErrorResponse, "description": "The email already has a seat."}},
+)  # fmt: skip
+def invite(request: Request, user: AdminUser, body: InvitationIn) -> InvitationOut:
+    resources = request.app.state.resources
+    return service.invite(resources.postgres, resources.settings, user, body, str(request.base_url).rstrip("/"))
+
+
+@router.post(
+    "/invitations/accept", response_model=Me, summary="Accept an invitation: creates the seat and logs in",
+    responses={404: _ERRORS[404], 422: _ERRORS[422]},
+)  # fmt: skip
+def accept(request: Request, response: Response, body: Acceptance) -> Me:
+    resources = request.app.state.resources
+    session = service.accept(resources.postgres, resources.settings, body)
+    set_session(response, session, resources.settings)
+    user = session.user
+    return Me(user_id=user.id, email=user.email, role=user.role, merchant_id=user.merchant_id,
+              merchant_name=user.merchant_name)  # fmt: skip
+
+
+@router.patch("/members/{user_id}", response_model=Member, summary="Change a member's role", responses=_ERRORS)
+def change_role(request: Request, user: AdminUser, user_id: uuid.UUID, body: RoleChange) -> Member:
+    return service.change_role(request.app.state.resources.postgres, user, user_id, body)
+
+
+@router.delete("/members/{user_id}", status_code=204, summary="Remove a member", responses=_ERRORS)
+def remove(request: Request, user: AdminUser, user_id: uuid.UUID) -> None:
+    service.remove(request.app.state.resources.postgres, user, user_id)
