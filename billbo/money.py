@@ -1,0 +1,16 @@
+"""Money: Decimal amounts, and the one rounding rule that turns them into integer minor units."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def to_minor_units(amount: Decimal, exponent: int) -> int:
+    """``amount`` in the currency's minor units (USD cents: exponent 2; JPY: 0; KWD fils: 3),
+    rounded half away from zero. ``ROUND_HALF_UP`` is Decimal's name for away from zero."""
+    return int(amount.scaleb(exponent).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def fits_minor_units(amount: Decimal, exponent: int) -> bool:
+    """Whether ``amount`` needs no more decimals than the currency has."""
+    return amount == amount.quantize(Decimal(1).scaleb(-exponent)) if amount.is_finite() else False

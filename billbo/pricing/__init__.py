@@ -1,0 +1,1 @@
+"""Pricing models: what a quantity of a SKU costs under one price version."""
