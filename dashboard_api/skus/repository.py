@@ -1,0 +1,119 @@
+"""SQL for SKUs, price versions and tiers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from billbo.pricing.models import Price
+
+Conn = psycopg.Connection[Any]
+
+_VERSION = """
+    select v.id, v.version, v.model::text as model, v.effective_from, v.unit_price, v.package_size,
+           v.package_price, v.included_quantity, v.minimum_charge, v.locked_at is not null as locked,
+           coalesce((select json_agg(json_build_object('up_to', t.up_to::text, 'unit_price', t.unit_price::text,
+                                                       'flat_fee', t.flat_fee::text) order by t.position)
+                     from price_tiers t where t.price_version_id = v.id), '[]') as tiers
+    from price_versions v
+"""
+
+
+def insert_sku(conn: Conn, merchant_id: uuid.UUID, *, name: str, unit: str, currency: str) -> uuid.UUID:
+    row = conn.execute(
+        "insert into skus (merchant_id, name, unit, currency) values (%s, %s, %s, %s) returning id",
+        [merchant_id, name, unit, currency],
+    ).fetchone()
+    assert row is not None
+    return uuid.UUID(str(row[0]))
+
+
+def insert_version(
+    conn: Conn, merchant_id: uuid.UUID, sku_id: uuid.UUID, price: Price, effective_from: dt.datetime,
+    created_by: uuid.UUID,
+) -> int:  # fmt: skip
+    conn.execute("select 1 from skus where merchant_id = %s and id = %s for update", [merchant_id, sku_id])
+    row = conn.execute(
+        """
+        insert into price_versions (merchant_id, sku_id, version, model, effective_from, unit_price, package_size,
+                                    package_price, included_quantity, minimum_charge, created_by)
+        values (%s, %s,
+                (select coalesce(max(version), 0) + 1 from price_versions where merchant_id = %s and sku_id = %s),
+                %s, %s, %s, %s, %s, %s, %s, %s)
+        returning id, version
+        """,
+        [merchant_id, sku_id, merchant_id, sku_id, price.model, effective_from, price.unit_price, price.package_size,
+         price.package_price, price.included_quantity, price.minimum_charge, created_by],
+    ).fetchone()  # fmt: skip
+    assert row is not None
+    with conn.cursor() as cur:
+        cur.executemany(
+            "insert into price_tiers (price_version_id, position, up_to, unit_price, flat_fee) "
+            "values (%s, %s, %s, %s, %s)",
+            [(row[0], i, t.up_to, t.unit_price, t.flat_fee) for i, t in enumerate(price.tiers)],
+        )
+    return int(row[1])
+
+
+def version_at_effective(conn: Conn, merchant_id: uuid.UUID, sku_id: uuid.UUID, effective_from: dt.datetime) -> bool:
+    row = conn.execute(
+        "select 1 from price_versions where merchant_id = %s and sku_id = %s and effective_from = %s",
+        [merchant_id, sku_id, effective_from],
+    ).fetchone()
+    return row is not None
+
+
+def get_sku(conn: Conn, merchant_id: uuid.UUID, sku_id: uuid.UUID) -> dict[str, Any] | None:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            "select id, name, unit, currency, created_at, archived_at from skus where merchant_id = %s and id = %s",
+            [merchant_id, sku_id],
+        ).fetchone()
+
+
+def list_skus(conn: Conn, merchant_id: uuid.UUID, include_archived: bool) -> list[dict[str, Any]]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            "select id, name, unit, currency, created_at, archived_at from skus where merchant_id = %s "
+            + ("" if include_archived else "and archived_at is null ")
+            + "order by lower(name), id",
+            [merchant_id],
+        ).fetchall()
+
+
+def versions(conn: Conn, merchant_id: uuid.UUID, sku_id: uuid.UUID) -> list[dict[str, Any]]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            _VERSION + " where v.merchant_id = %s and v.sku_id = %s order by v.version", [merchant_id, sku_id]
+        ).fetchall()
+
+
+def version_at(conn: Conn, merchant_id: uuid.UUID, sku_id: uuid.UUID, at: dt.datetime) -> dict[str, Any] | None:
+    """The version in force at ``at``: the latest whose effective_from is not after it."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            _VERSION + " where v.merchant_id = %s and v.sku_id = %s and v.effective_from <= %s "
+            "order by v.effective_from desc limit 1",
+            [merchant_id, sku_id, at],
+        ).fetchone()
+
+
+def update_sku(conn: Conn, merchant_id: uuid.UUID, sku_id: uuid.UUID, *, name: str, unit: str) -> bool:
+    cur = conn.execute("update skus set name = %s, unit = %s where merchant_id = %s and id = %s",
+                       [name, unit, merchant_id, sku_id])  # fmt: skip
+    return cur.rowcount == 1
+
+
+def archive_sku(conn: Conn, merchant_id: uuid.UUID, sku_id: uuid.UUID) -> bool:
+    cur = conn.execute("update skus set archived_at = coalesce(archived_at, now()) where merchant_id = %s and id = %s",
+                       [merchant_id, sku_id])  # fmt: skip
+    return cur.rowcount == 1
+
+
+def currency_exponent(conn: Conn, code: str) -> int | None:
+    row = conn.execute("select exponent from currencies where code = %s", [code]).fetchone()
+    return int(row[0]) if row else None

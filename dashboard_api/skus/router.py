@@ -1,0 +1,70 @@
+"""HTTP handlers of SKUs, price versions and price previews."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from billbo.http.errors import ErrorResponse
+from dashboard_api.auth.deps import CurrentUser, MemberUser
+from dashboard_api.skus import service
+from dashboard_api.skus.schemas import Preview, PriceChange, Sku, SkuIn, SkuUpdate
+
+router = APIRouter(prefix="/api/skus", tags=["skus"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "Not logged in."},
+    403: {"model": ErrorResponse, "description": "Viewers cannot change the catalogue; or the CSRF token is missing."},
+    404: {"model": ErrorResponse, "description": "No such SKU in your organisation."},
+    409: {"model": ErrorResponse, "description": "A price version already takes effect at that time."},
+    422: {"model": ErrorResponse, "description": "Invalid fields or price terms (the field is named)."},
+}
+
+
+@router.get("", response_model=list[Sku], summary="List SKUs with their current price", responses=_ERRORS)
+def list_skus(request: Request, user: CurrentUser, include_archived: bool = False) -> list[Sku]:
+    return service.list_skus(request.app.state.resources.postgres, user, include_archived)
+
+
+@router.post("", status_code=201, response_model=Sku, summary="Create a SKU and its first price", responses=_ERRORS)
+def create(request: Request, user: MemberUser, body: SkuIn) -> Sku:
+    return service.create(request.app.state.resources.postgres, user, body)
+
+
+@router.get("/{sku_id}", response_model=Sku, summary="A SKU with every price version", responses=_ERRORS)
+def read(request: Request, user: CurrentUser, sku_id: uuid.UUID) -> Sku:
+    return service.get(request.app.state.resources.postgres, user, sku_id)
+
+
+@router.put("/{sku_id}", response_model=Sku, summary="Rename a SKU or its unit", responses=_ERRORS)
+def update(request: Request, user: MemberUser, sku_id: uuid.UUID, body: SkuUpdate) -> Sku:
+    return service.update(request.app.state.resources.postgres, user, sku_id, body)
+
+
+@router.post("/{sku_id}/archive", response_model=Sku, summary="Archive a SKU", responses=_ERRORS)
+def archive(request: Request, user: MemberUser, sku_id: uuid.UUID) -> Sku:
+    return service.archive(request.app.state.resources.postgres, user, sku_id)
+
+
+@router.post(
+    "/{sku_id}/prices", status_code=201, response_model=Sku, responses=_ERRORS,
+    summary="Change the price: a new version, in force from effective_from (default: the next period)",
+)  # fmt: skip
+def change_price(request: Request, user: MemberUser, sku_id: uuid.UUID, body: PriceChange) -> Sku:
+    return service.change_price(request.app.state.resources.postgres, user, sku_id, body)
+
+
+@router.get("/{sku_id}/preview", response_model=Preview, summary="What N units would cost, tier by tier",
+            responses=_ERRORS)  # fmt: skip
+def preview(
+    request: Request,
+    user: CurrentUser,
+    sku_id: uuid.UUID,
+    quantity: Annotated[Decimal, Query(description="Net quantity in one period, e.g. 1500.5")],
+    at: Annotated[dt.datetime | None, Query(description="Price in force at this time (default: now)")] = None,
+) -> Preview:
+    return service.preview(request.app.state.resources.postgres, user, sku_id, quantity, at)
