@@ -11,6 +11,13 @@ def to_minor_units(amount: Decimal, exponent: int) -> int:
     return int(amount.scaleb(exponent).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def plain(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros, never in exponent form (20.000 -> 20, 1.50 -> 1.5)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
 def fits_minor_units(amount: Decimal, exponent: int) -> bool:
     """Whether ``amount`` needs no more decimals than the currency has."""
     return amount == amount.quantize(Decimal(1).scaleb(-exponent)) if amount.is_finite() else False

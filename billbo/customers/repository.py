@@ -109,3 +109,8 @@ def page(
             params,
         ).fetchall()
     return [Customer.model_validate(row) for row in rows]
+
+
+def ids(conn: psycopg.Connection[Any], merchant_id: uuid.UUID) -> set[str]:
+    """The ids (as text) of every customer the merchant has, archived ones included."""
+    return {str(row[0]) for row in conn.execute("select id from customers where merchant_id = %s", [merchant_id])}

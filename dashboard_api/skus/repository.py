@@ -117,3 +117,26 @@ def archive_sku(conn: Conn, merchant_id: uuid.UUID, sku_id: uuid.UUID) -> bool:
 def currency_exponent(conn: Conn, code: str) -> int | None:
     row = conn.execute("select exponent from currencies where code = %s", [code]).fetchone()
     return int(row[0]) if row else None
+
+
+def prices_in_force(conn: Conn, merchant_id: uuid.UUID, at: dt.datetime) -> dict[str, dict[str, Any]]:
+    """The price version in force at ``at`` of each of the merchant's SKUs, by SKU id (text)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(
+            _VERSION.replace("from price_versions v", "from price_versions v join (select distinct on (sku_id) id "
+                             "from price_versions where merchant_id = %s and effective_from <= %s "
+                             "order by sku_id, effective_from desc) in_force on in_force.id = v.id")
+            .replace("select v.id,", "select v.sku_id::text as sku_key, v.id,"),
+            [merchant_id, at],
+        ).fetchall()  # fmt: skip
+    return {row.pop("sku_key"): row for row in rows}
+
+
+def sku_currencies(conn: Conn, merchant_id: uuid.UUID) -> dict[str, tuple[str, int]]:
+    """Each SKU's currency and that currency's exponent, by SKU id (text)."""
+    rows = conn.execute(
+        "select s.id::text, s.currency, c.exponent from skus s join currencies c on c.code = s.currency "
+        "where s.merchant_id = %s",
+        [merchant_id],
+    ).fetchall()
+    return {r[0]: (r[1], int(r[2])) for r in rows}

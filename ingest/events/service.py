@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import msgspec
 from starlette.concurrency import run_in_threadpool
 
 from billbo.errors import BillboError, NotFound, ServiceUnavailable, Unprocessable
+from billbo.events import repository as events
 from billbo.ids import uuid7
 from ingest import metrics
 from ingest.auth import Merchant
-from ingest.events import native, repository
+from ingest.events import native
 from ingest.events.batcher import InsertFailed, Overloaded
 from ingest.events.schemas import BODY_DECODER, Accepted, Event, StoredEvent
 from ingest.events.validation import (
@@ -123,10 +125,10 @@ async def accept(state: IngestState, merchant: Merchant, raw: bytes) -> Accepted
 
 async def find(state: IngestState, merchant: Merchant, event_id: str) -> StoredEvent:
     try:
-        event = await run_in_threadpool(repository.find, state.clickhouse.get(), merchant.id, event_id)
+        event = await run_in_threadpool(events.find, state.clickhouse.get(), merchant.id, event_id)
     except Exception as exc:
         state.clickhouse.reset()
         raise ServiceUnavailable("Events cannot be read right now; retry shortly.") from exc
     if event is None:
         raise NotFound(f"No event {event_id!r} for this merchant.")
-    return event
+    return StoredEvent(*dataclasses.astuple(event))

@@ -196,7 +196,7 @@ def test_migrate_starts_the_embedded_servers_only_for_the_migration(env: dict[st
     result = subprocess.run([BILLBO, "migrate"], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "postgres: applied 9" in result.stdout
-    assert "clickhouse: applied 1" in result.stdout
+    assert "clickhouse: applied 2" in result.stdout
     again = subprocess.run([BILLBO, "migrate"], env=env, capture_output=True, text=True, timeout=120)
     assert "postgres: applied 0" in again.stdout and "clickhouse: applied 0" in again.stdout
     for port_var in ("BILLBO_LOCAL_POSTGRES_PORT", "BILLBO_LOCAL_CLICKHOUSE_PORT"):

@@ -1,0 +1,108 @@
+"""ClickHouse reads of events, shared by the ingest and dashboard APIs. Every read sees each
+(merchant, event_id) once: the first stored copy (see docs/decisions.md, D4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from clickhouse_connect.driver.client import Client
+
+from billbo.money import plain
+
+ISO = "'%Y-%m-%dT%H:%i:%S.%fZ'"
+_FIELDS = f"""event_id, toString(customer_id), toString(sku_id), toString(amount),
+              formatDateTime(sent_at, {ISO}), formatDateTime(ingested_at, {ISO})"""
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    event_id: str
+    customer_id: str
+    sku_id: str
+    amount: str
+    sent_at: str
+    ingested_at: str
+
+
+def find(client: Client, merchant_id: uuid.UUID, event_id: str) -> EventRow | None:
+    """The first stored copy of an event."""
+    result = client.query(
+        f"SELECT {_FIELDS} FROM events WHERE merchant_id = {{merchant:UUID}} AND event_id = {{event_id:String}} "
+        "ORDER BY ingested_at LIMIT 1",
+        parameters={"merchant": merchant_id, "event_id": event_id},
+    )
+    return EventRow(*result.result_rows[0]) if result.result_rows else None
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    customer_id: uuid.UUID | None = None
+    sku_id: uuid.UUID | None = None
+    sent_from: dt.datetime | None = None
+    sent_to: dt.datetime | None = None
+
+    def sql(self, params: dict[str, Any]) -> str:
+        clauses = []
+        if self.customer_id is not None:
+            clauses.append("customer_id = {customer:UUID}")
+            params["customer"] = self.customer_id
+        if self.sku_id is not None:
+            clauses.append("sku_id = {sku:UUID}")
+            params["sku"] = self.sku_id
+        if self.sent_from is not None:
+            clauses.append("sent_at >= {sent_from:DateTime64(6, 'UTC')}")
+            params["sent_from"] = self.sent_from
+        if self.sent_to is not None:
+            clauses.append("sent_at < {sent_to:DateTime64(6, 'UTC')}")
+            params["sent_to"] = self.sent_to
+        return "".join(f" AND {c}" for c in clauses)
+
+
+def page(
+    client: Client,
+    merchant_id: uuid.UUID,
+    where: EventFilter,
+    *,
+    before: tuple[dt.datetime, str] | None,
+    limit: int,
+) -> list[EventRow]:
+    """Newest first, each event once, the page below ``before`` (keyset on (sent_at, event_id)).
+    Served by the events_by_time projection."""
+    params: dict[str, Any] = {"merchant": merchant_id, "limit": limit}
+    keyset = ""
+    if before is not None:
+        keyset = " AND (sent_at, event_id) < ({before_at:DateTime64(6, 'UTC')}, {before_id:String})"
+        params.update(before_at=before[0], before_id=before[1])
+    result = client.query(
+        f"SELECT {_FIELDS} FROM events WHERE merchant_id = {{merchant:UUID}}{where.sql(params)}{keyset} "
+        "ORDER BY sent_at DESC, event_id DESC, ingested_at ASC LIMIT 1 BY event_id LIMIT {limit:UInt32}",
+        parameters=params,
+    )
+    return [EventRow(*row) for row in result.result_rows]
+
+
+GROUPINGS = {"day": "toDate(sent_at)", "customer": "toString(customer_id)", "sku": "toString(sku_id)"}
+
+
+def usage(client: Client, merchant_id: uuid.UUID, where: EventFilter, group_by: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Deduplicated quantity and event count per group (a subset of day, customer, sku)."""
+    dims = [f"{GROUPINGS[name]} AS {name}" for name in group_by]
+    names = ", ".join(group_by)
+    params: dict[str, Any] = {"merchant": merchant_id}
+    select = ", ".join([*dims, "sum(amount) AS quantity", "count() AS events"])
+    grouping = f" GROUP BY {names} ORDER BY {names}" if group_by else ""
+    result = client.query(
+        f"SELECT {select} FROM events FINAL WHERE merchant_id = {{merchant:UUID}}{where.sql(params)}{grouping}",
+        parameters=params,
+        settings={"do_not_merge_across_partitions_select_final": 1},  # one month is one partition
+    )
+    return [(*row[:-2], plain(to_decimal(row[-2])), row[-1]) for row in result.result_rows]
+
+
+def to_decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
