@@ -1,5 +1,5 @@
 # The README's commands. Each bootstraps first: a fresh machine needs nothing installed by hand.
-.PHONY: up test lint typecheck pytest bootstrap bench-clickhouse-server bench-ingest
+.PHONY: up test lint typecheck pytest bootstrap bench-clickhouse-server bench-ingest bench-dashboard
 
 VENV := .venv/bin
 
@@ -26,3 +26,6 @@ bench-clickhouse-server: bootstrap
 
 bench-ingest: bootstrap
 	$(VENV)/python -m bench.ingest
+
+bench-dashboard: bootstrap
+	$(VENV)/python -m bench.dashboard
