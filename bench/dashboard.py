@@ -60,12 +60,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("bench/results/dashboard.json"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        ports = {
-            "local_postgres_port": free_port(),
-            "local_clickhouse_port": free_port(),
-            "dashboard_port": free_port(),
-        }
-        settings = Settings(env="development", data_dir=Path(tmp), log_level="WARNING", **ports)
+        settings = Settings(
+            env="development",
+            data_dir=Path(tmp),
+            log_level="WARNING",
+            local_postgres_port=free_port(),
+            local_clickhouse_port=free_port(),
+            dashboard_port=free_port(),
+        )
         with DatabaseServers(settings) as databases:
             runner.migrate(settings, databases)
             service = Service("dashboard", "dashboard_api", "127.0.0.1", settings.dashboard_port)
