@@ -1,0 +1,30 @@
+"""Everything Dagster runs, assembled: ``dagster dev -m orchestration.definitions``.
+
+Resources point at the databases BillBo uses (``BILLBO_POSTGRES_URL`` / ``BILLBO_CLICKHOUSE_URL``,
+or the embedded servers' addresses), so ``billbo up``, tests and production share this file.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from billbo.local_stack import database_urls
+from billbo.migrations.runner import Databases
+from billbo.settings import get_settings
+from orchestration.resources import ClickHouseResource, PostgresResource
+from orchestration.usage.assets import daily_usage, hourly_usage, usage_job
+
+
+def build_definitions(databases: Databases) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[daily_usage],
+        jobs=[usage_job],
+        schedules=[hourly_usage],
+        resources={
+            "clickhouse": ClickHouseResource(url=databases.clickhouse_url),
+            "postgres": PostgresResource(url=databases.postgres_url),
+        },
+    )
+
+
+defs = build_definitions(database_urls(get_settings()))

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from billbo.migrations.runner import Databases
+from orchestration.definitions import build_definitions, defs
+
+
+def test_definitions_load() -> None:
+    repository = defs.get_repository_def()
+    assert {key.to_user_string() for key in repository.asset_graph.get_all_asset_keys()} == {"daily_usage"}
+    assert [s.name for s in repository.schedule_defs] == ["hourly_usage"]
+    assert repository.get_job("usage_job") is not None
+
+
+def test_resources_follow_the_databases(databases: Databases) -> None:
+    built = build_definitions(databases)
+    assert built.resources is not None
+    assert built.resources["postgres"].url == databases.postgres_url
