@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -70,7 +71,9 @@ def main() -> None:
         )
         with DatabaseServers(settings) as databases:
             runner.migrate(settings, databases)
-            service = Service("dashboard", "dashboard_api", "127.0.0.1", settings.dashboard_port)
+            service = Service(
+                "dashboard", [sys.executable, "-m", "dashboard_api"], "127.0.0.1", settings.dashboard_port
+            )
             service.start(service_env(settings, databases) | {"BILLBO_LOG_LEVEL": "WARNING"}, Path(tmp) / "logs")
             try:
                 results = run(service.url, databases.clickhouse_url, args)

@@ -184,7 +184,7 @@ def main() -> None:
                     conn, merchant_id=merchant_id, name="bench", prefix=keys.display_prefix(key),
                     key_sha256=keys.digest(key),
                 )  # fmt: skip
-            service = Service("ingest", "ingest", "127.0.0.1", settings.ingest_port)
+            service = Service("ingest", [sys.executable, "-m", "ingest"], "127.0.0.1", settings.ingest_port)
             env = service_env(settings, databases) | {"BILLBO_LOG_LEVEL": "WARNING"}
             service.start(env, Path(tmp) / "logs")
             assert service.process is not None

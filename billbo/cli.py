@@ -19,7 +19,7 @@ from billbo.local_stack import DatabaseServers, database_urls
 from billbo.logs import configure_logging, get_logger
 from billbo.migrations import runner
 from billbo.run_lock import AlreadyRunning, RunLock
-from billbo.services import Service, api_services, service_env
+from billbo.services import Service, all_services, api_services, service_env
 from billbo.settings import Settings, get_settings
 
 app = typer.Typer(help="BillBo: usage-based billing.", no_args_is_help=True, add_completion=False)
@@ -48,6 +48,7 @@ def _check_ports(settings: Settings) -> None:
     wanted += [
         ("BILLBO_INGEST_PORT", settings.host, settings.ingest_port),
         ("BILLBO_DASHBOARD_PORT", settings.host, settings.dashboard_port),
+        ("BILLBO_DAGSTER_PORT", settings.host, settings.dagster_port),
     ]
     busy = [f"{port} ({name})" for name, host, port in wanted if not processes.port_is_free(host, port)]
     if busy:
@@ -84,10 +85,10 @@ def up() -> None:
         _line("migrations", "done", f"applied postgres {len(applied['postgres'])}, "
               f"clickhouse {len(applied['clickhouse'])}", "schemas current")  # fmt: skip
         env = service_env(settings, databases)
-        for service in api_services(settings):
+        for service in all_services(settings):
             services.append(service)
             service.start(env, settings.data_path / "logs")
-            _line(service.name, "ready", service.url, f"API docs {service.url}{service.docs}")
+            _line(service.name, "ready", service.url, service.note)
         typer.echo(f"BillBo is up; logs in {settings.data_path / 'logs'}. Press Ctrl-C to stop.")
         while True:
             time.sleep(0.5)
@@ -136,7 +137,7 @@ def _probe(url: str) -> tuple[bool, str]:
     try:
         with urllib.request.urlopen(url, timeout=3) as response:
             body = json.loads(response.read())
-            return True, body.get("status", "ok")
+            return True, str(body.get("status", "ok"))
     except urllib.error.HTTPError as exc:
         try:
             body = json.loads(exc.read())
@@ -178,6 +179,9 @@ def status() -> None:
     for service in api_services(settings):
         ok, note = _probe(f"{service.url}/readyz")
         report(service.name, ok, service.url, note)
+    dagster = f"http://{settings.host}:{settings.dagster_port}"
+    ok, note = _probe(f"{dagster}/server_info")
+    report("dagster", ok, dagster, "UI up" if ok else note)
     raise typer.Exit(0 if healthy else 1)
 
 

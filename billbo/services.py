@@ -6,7 +6,9 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,42 +16,74 @@ from billbo import processes
 from billbo.migrations.runner import Databases
 from billbo.settings import Settings, settings_env
 
+BIN = Path(sys.executable).parent
+
 
 @dataclass
 class Service:
     name: str
-    module: str
+    argv: Sequence[str]
     host: str
-    port: int
-    docs: str = "/docs"
+    port: int | None
+    health_path: str | None = "/healthz"  # None: up once the process has lived a few seconds
+    note: str = ""
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"http://{self.host}:{self.port}" if self.port else "(no port)"
 
-    def start(self, env: dict[str, str], log_dir: Path, timeout: float = 60.0) -> None:
-        if not processes.port_is_free(self.host, self.port):
+    def start(self, env: dict[str, str], log_dir: Path, timeout: float = 90.0) -> None:
+        if self.port is not None and not processes.port_is_free(self.host, self.port):
             raise processes.StartupError(f"{self.name}: port {self.port} is already in use")
         log_path = log_dir / f"{self.name}.log"
-        self.process = processes.spawn([sys.executable, "-m", self.module], log_path=log_path, env=env)
+        self.process = processes.spawn(self.argv, log_path=log_path, env=env)
         processes.wait_until(self.healthy, name=self.name, process=self.process, timeout=timeout, log_path=log_path)
 
     def healthy(self) -> bool:
-        with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
+        if self.health_path is None:
+            time.sleep(2)
+            return self.process is not None and self.process.poll() is None
+        with urllib.request.urlopen(f"{self.url}{self.health_path}", timeout=2) as response:
             return bool(response.status == 200)
 
     def stop(self) -> None:
         if self.process is not None:
-            processes.stop(self.process, signal.SIGTERM, timeout=15)
+            processes.stop(self.process, signal.SIGTERM, timeout=20)
             self.process = None
 
 
 def api_services(settings: Settings) -> list[Service]:
     return [
-        Service("ingest", "ingest", settings.host, settings.ingest_port),
-        Service("dashboard", "dashboard_api", settings.host, settings.dashboard_port),
-    ]
+        Service("ingest", [sys.executable, "-m", "ingest"], settings.host, settings.ingest_port,
+                note=f"API docs http://{settings.host}:{settings.ingest_port}/docs"),
+        Service("dashboard", [sys.executable, "-m", "dashboard_api"], settings.host, settings.dashboard_port,
+                note=f"API docs http://{settings.host}:{settings.dashboard_port}/docs"),
+    ]  # fmt: skip
+
+
+def dagster_services(settings: Settings) -> list[Service]:
+    code = ["-m", "orchestration.definitions"]
+    return [
+        Service("dagster", [str(BIN / "dagster-webserver"), *code, "-h", settings.host, "-p",
+                            str(settings.dagster_port)], settings.host, settings.dagster_port,
+                health_path="/server_info", note="Dagster UI: runs, schedules, asset checks"),
+        Service("scheduler", [str(BIN / "dagster-daemon"), "run", *code], settings.host, None, health_path=None,
+                note="Dagster daemon: runs the schedules and sensors"),
+    ]  # fmt: skip
+
+
+def all_services(settings: Settings) -> list[Service]:
+    return [*api_services(settings), *dagster_services(settings)]
+
+
+def dagster_home(settings: Settings) -> Path:
+    home = settings.data_path / "dagster"
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n")
+    return home
 
 
 def service_env(settings: Settings, databases: Databases) -> dict[str, str]:
@@ -59,4 +93,5 @@ def service_env(settings: Settings, databases: Databases) -> dict[str, str]:
     env["BILLBO_POSTGRES_URL"] = databases.postgres_url
     env["BILLBO_CLICKHOUSE_URL"] = databases.clickhouse_url
     env["BILLBO_DATA_DIR"] = str(settings.data_path)
+    env["DAGSTER_HOME"] = str(dagster_home(settings))
     return env
