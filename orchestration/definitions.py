@@ -13,6 +13,7 @@ from billbo.migrations.runner import Databases
 from billbo.settings import get_settings
 from orchestration.resources import ClickHouseResource, PostgresResource
 from orchestration.usage.assets import daily_usage, hourly_usage, usage_job
+from orchestration.usage.late_events import late_events
 
 
 def build_definitions(databases: Databases) -> dg.Definitions:
@@ -20,6 +21,7 @@ def build_definitions(databases: Databases) -> dg.Definitions:
         assets=[daily_usage],
         jobs=[usage_job],
         schedules=[hourly_usage],
+        sensors=[late_events],
         resources={
             "clickhouse": ClickHouseResource(url=databases.clickhouse_url),
             "postgres": PostgresResource(url=databases.postgres_url),

@@ -11,8 +11,10 @@ Period rules applied around every model: a negative net quantity is rated as zer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Protocol
+
+from billbo.money import EXACT
 
 ZERO = Decimal(0)
 
@@ -187,7 +189,12 @@ def validate(price: Price) -> None:
 
 
 def rate(price: Price, quantity: Decimal, *, had_usage: bool | None = None) -> Rating:
-    """What ``quantity`` (a period's net quantity) costs under ``price``."""
+    """What ``quantity`` (a period's net quantity) costs under ``price``, exactly."""
+    with localcontext(EXACT):
+        return _rate(price, quantity, had_usage)
+
+
+def _rate(price: Price, quantity: Decimal, had_usage: bool | None) -> Rating:
     net = max(quantity, ZERO)  # a negative net (corrections beyond usage) is rated as zero
     billable = max(net - price.included_quantity, ZERO)
     lines = MODELS[price.model].lines(price, billable) if billable > 0 else []

@@ -17,6 +17,7 @@ from billbo.money import fits_minor_units, to_minor_units
         ("2.5", 0, 3),  # not banker's rounding
         ("0.0005", 3, 1),  # KWD
         ("12345678901234567890.125", 2, 1234567890123456789013),
+        ("123456789012345678901234.123456789005", 11, 12345678901234567890123412345678901),  # 35 digits
     ],
 )
 def test_one_rounding_rule(amount: str, exponent: int, minor: int) -> None:

@@ -8,6 +8,7 @@ def test_definitions_load() -> None:
     repository = defs.get_repository_def()
     assert {key.to_user_string() for key in repository.asset_graph.get_all_asset_keys()} == {"daily_usage"}
     assert [s.name for s in repository.schedule_defs] == ["hourly_usage"]
+    assert [s.name for s in repository.sensor_defs] == ["late_events"]
     assert repository.get_job("usage_job") is not None
 
 
