@@ -25,3 +25,51 @@ def test_dbt_builds_the_staging_models_and_their_tests(databases: Databases) -> 
             "select minor_unit_exponent from rating.stg_billbo__currencies where currency = 'KWD'"
         ).fetchone()
     assert row == (3,)
+
+
+def test_rated_usage_prices_a_period_with_the_version_in_force_and_rounds_once(databases: Databases) -> None:
+    import datetime as dt
+    import uuid
+    from decimal import Decimal
+
+    from billbo.pricing.models import Price, Tier, rate
+
+    merchant, customer = uuid.uuid4(), uuid.uuid4()
+    with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
+        conn.execute("insert into merchants (id, name) values (%s, 'dbt')", [merchant])
+        sku = conn.execute(
+            "insert into skus (merchant_id, name, unit, currency) values (%s, 'calls', 'call', 'USD') returning id",
+            [merchant],
+        ).fetchone()[0]  # type: ignore[index]
+        old, new = (
+            conn.execute(
+                "insert into price_versions (merchant_id, sku_id, version, model, effective_from, minimum_charge) "
+                "values (%s, %s, %s, 'graduated', %s, %s) returning id",
+                [merchant, sku, version, effective, minimum],
+            ).fetchone()[0]  # type: ignore[index]
+            for version, effective, minimum in (
+                (1, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), 0),
+                (2, dt.datetime(2026, 3, 1, tzinfo=dt.UTC), 5),
+            )  # fmt: skip
+        )
+        for version_id, price in ((old, "1.00"), (new, "0.0101")):
+            conn.execute("insert into price_tiers values (%s, 0, 100, %s, 0), (%s, 1, null, 0.001, 2)",
+                         [version_id, price, version_id])  # fmt: skip
+        for day, quantity, events in (("2026-03-02", "60.5", 3), ("2026-03-20", "100", 4), ("2026-03-21", "-0.5", 1)):
+            conn.execute("insert into usage_daily values (%s, %s, %s, %s, %s, %s, 12345)",
+                         [merchant, customer, sku, day, quantity, events])  # fmt: skip
+    assert run_dbt(["build", "--select", "+rated_usage", "--vars", "{period: '2026-03'}"], databases.postgres_url)
+    with psycopg.connect(databases.postgres_url) as conn:
+        row = conn.execute(
+            "select quantity, event_count, price_version, amount_unrounded, amount_minor from rating.rated_usage "
+            "where merchant_id = %s",
+            [merchant],
+        ).fetchone()
+    expected = rate(
+        Price("graduated", tiers=(Tier(Decimal(100), Decimal("0.0101")), Tier(None, Decimal("0.001"), Decimal(2))),
+              minimum_charge=Decimal(5)),
+        Decimal("160"),
+    ).amount  # fmt: skip
+    # Version 2 is in force on March 1st: 100 x 0.0101 + 60 x 0.001 + 2 = 3.07, topped up to the 5.00 minimum.
+    assert expected == Decimal(5)
+    assert row == (Decimal("160.0"), 8, 2, expected, 500)

@@ -1,0 +1,42 @@
+-- The price version of a period is the one in force at the period's start (decision log, D10).
+with
+
+usage as (
+    select * from {{ ref('int_usage_aggregated_to_periods') }}
+),
+
+versions as (
+    select * from {{ ref('stg_billbo__price_versions') }}
+),
+
+in_force as (
+    select distinct on (usage.merchant_id, usage.customer_id, usage.sku_id, usage.period_start)
+        usage.*,
+        versions.price_version_id,
+        versions.price_version,
+        versions.pricing_model,
+        versions.unit_price,
+        versions.package_size,
+        versions.package_price,
+        versions.tiers,
+        versions.included_quantity,
+        versions.minimum_charge
+    from usage
+    join versions
+        on versions.merchant_id = usage.merchant_id
+        and versions.sku_id = usage.sku_id
+        and versions.effective_from <= usage.period_start::timestamptz
+    order by usage.merchant_id, usage.customer_id, usage.sku_id, usage.period_start, versions.effective_from desc
+),
+
+final as (
+    select
+        *,
+        billbo_rate(
+            pricing_model, unit_price, package_size, package_price, tiers, included_quantity, minimum_charge,
+            quantity, event_count > 0
+        ) as amount_unrounded
+    from in_force
+)
+
+select * from final
