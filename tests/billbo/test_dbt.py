@@ -50,7 +50,7 @@ def test_rated_usage_prices_a_period_with_the_version_in_force_and_rounds_once(d
             for version, effective, minimum in (
                 (1, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), 0),
                 (2, dt.datetime(2026, 3, 1, tzinfo=dt.UTC), 5),
-            )  # fmt: skip
+            )
         )
         for version_id, price in ((old, "1.00"), (new, "0.0101")):
             conn.execute("insert into price_tiers values (%s, 0, 100, %s, 0), (%s, 1, null, 0.001, 2)",
