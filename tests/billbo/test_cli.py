@@ -196,7 +196,7 @@ def test_up_fails_cleanly_when_a_port_is_taken(env: dict[str, str]) -> None:
 def test_migrate_starts_the_embedded_servers_only_for_the_migration(env: dict[str, str]) -> None:
     result = subprocess.run([BILLBO, "migrate"], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "postgres: applied 11" in result.stdout
+    assert "postgres: applied 12" in result.stdout
     assert "clickhouse: applied 2" in result.stdout
     again = subprocess.run([BILLBO, "migrate"], env=env, capture_output=True, text=True, timeout=120)
     assert "postgres: applied 0" in again.stdout and "clickhouse: applied 0" in again.stdout

@@ -1,0 +1,94 @@
+"""SQL for invoices: drafts refreshed from rated usage, and finalisation with gapless numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import psycopg
+
+Conn = psycopg.Connection[Any]
+
+# Upsert a draft for every (merchant, customer, currency) with rated usage in the period; skip
+# those already finalized (their late usage is not handled here yet).
+UPSERT_DRAFTS = """
+insert into invoices (merchant_id, customer_id, currency, period_start)
+select distinct merchant_id, customer_id, currency, period_start
+from rating.rated_usage where period_start = %(period)s
+on conflict (merchant_id, customer_id, period_start, currency) do nothing
+"""
+
+REPLACE_DRAFT_LINES = """
+with drafts as (
+    select id, merchant_id, customer_id, currency, period_start from invoices
+    where period_start = %(period)s and status = 'draft'
+),
+removed as (
+    delete from invoice_lines where invoice_id in (select id from drafts)
+)
+insert into invoice_lines (invoice_id, sku_id, usage_period_start, price_version_id, quantity, event_count,
+                           amount_unrounded, amount_minor)
+select d.id, r.sku_id, r.period_start, r.price_version_id, r.quantity, r.event_count, r.amount_unrounded,
+       r.amount_minor
+from drafts d
+join rating.rated_usage r
+  on r.merchant_id = d.merchant_id and r.customer_id = d.customer_id and r.currency = d.currency
+ and r.period_start = d.period_start
+"""
+
+UPDATE_DRAFT_TOTALS = """
+update invoices i set subtotal_minor = coalesce(t.total, 0), updated_at = now()
+from (select i2.id, (select sum(amount_minor) from invoice_lines l where l.invoice_id = i2.id) as total
+      from invoices i2 where i2.period_start = %(period)s and i2.status = 'draft') t
+where i.id = t.id
+"""
+
+
+def refresh_drafts(conn: Conn, period_start: dt.date) -> int:
+    """Make the period's draft invoices match rated usage; returns how many drafts there are."""
+    params = {"period": period_start}
+    conn.execute(UPSERT_DRAFTS, params)
+    conn.execute(REPLACE_DRAFT_LINES, params)
+    conn.execute(UPDATE_DRAFT_TOTALS, params)
+    row = conn.execute(
+        "select count(*) from invoices where period_start = %(period)s and status = 'draft'", params
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def due_drafts(conn: Conn, now: dt.datetime) -> list[Any]:
+    """Drafts whose period ended more than the merchant's grace period ago, oldest first."""
+    return conn.execute(
+        """
+        select i.id, i.merchant_id from invoices i join merchants m on m.id = i.merchant_id
+        where i.status = 'draft'
+          and (i.period_start + interval '1 month')::timestamp at time zone 'UTC' + m.invoice_grace_period <= %s
+        order by i.merchant_id, i.period_start, i.customer_id, i.currency
+        for update of i
+        """,
+        [now],
+    ).fetchall()
+
+
+def next_number(conn: Conn, merchant_id: Any) -> int:
+    """The merchant's next invoice number, taken inside the caller's transaction: gapless, because a
+    rolled-back transaction gives its number back."""
+    conn.execute("insert into invoice_number_counters (merchant_id) values (%s) on conflict do nothing", [merchant_id])
+    row = conn.execute(
+        "update invoice_number_counters set last_number = last_number + 1 where merchant_id = %s returning last_number",
+        [merchant_id],
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def finalize(conn: Conn, invoice_id: Any, number: int) -> None:
+    conn.execute(
+        "update invoices set status = 'finalized', number = %s, finalized_at = now(), updated_at = now() where id = %s",
+        [number, invoice_id],
+    )
+    conn.execute(
+        "update price_versions set locked_at = coalesce(locked_at, now()) "
+        "where id in (select price_version_id from invoice_lines where invoice_id = %s) and locked_at is null",
+        [invoice_id],
+    )

@@ -1,0 +1,77 @@
+"""Draft invoices follow rated usage; finalised ones get gapless numbers and never change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import psycopg
+import pytest
+
+from billbo.dbt import run_dbt
+from billbo.invoicing import service
+from billbo.migrations.runner import Databases
+
+PERIOD = dt.date(2026, 2, 1)
+
+
+def _seed(conn: Any) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    merchant = conn.execute("insert into merchants (name) values ('Invoicer') returning id").fetchone()[0]
+    sku = conn.execute(
+        "insert into skus (merchant_id, name, unit, currency) values (%s, 'GB', 'GB', 'JPY') returning id", [merchant]
+    ).fetchone()[0]
+    conn.execute(
+        "insert into price_versions (merchant_id, sku_id, version, model, effective_from, unit_price) "
+        "values (%s, %s, 1, 'per_unit', '2026-01-01', 0.5)",
+        [merchant, sku],
+    )
+    customers = [uuid.uuid4(), uuid.uuid4()]
+    for customer, quantity in zip(customers, ("3", "1.2"), strict=True):  # 1.5 JPY and 0.6 JPY
+        conn.execute("insert into usage_daily values (%s, %s, %s, '2026-02-10', %s, 2, 1)",
+                     [merchant, customer, sku, quantity])  # fmt: skip
+    return merchant, customers
+
+
+def _rate(databases: Databases) -> None:
+    assert run_dbt(["build", "--select", "+rated_usage", "--vars", "{period: '2026-02'}"], databases.postgres_url)
+
+
+def test_drafts_then_finalised_invoices_with_gapless_numbers(databases: Databases) -> None:
+    with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
+        merchant, customers = _seed(conn)
+    _rate(databases)
+    with psycopg.connect(databases.postgres_url) as conn:
+        assert service.refresh_drafts(conn, PERIOD) >= 2
+        assert service.refresh_drafts(conn, PERIOD) >= 2  # again: same drafts, no duplicate lines
+        invoices = conn.execute(
+            "select i.id, i.customer_id, i.subtotal_minor, (select count(*) from invoice_lines l where l.invoice_id = i.id), "
+            "(select sum(amount_minor) from invoice_lines l where l.invoice_id = i.id) "
+            "from invoices i where merchant_id = %s order by subtotal_minor desc",
+            [merchant],
+        ).fetchall()
+        # JPY has no minor unit: 1.5 rounds half away from zero to 2, 0.6 to 1.
+        assert [(row[1], row[2], row[3]) for row in invoices] == [(customers[0], 2, 1), (customers[1], 1, 1)]
+        assert all(row[2] == row[4] for row in invoices)  # subtotal equals the sum of its lines
+        grace_not_over = dt.datetime(2026, 3, 1, 0, 59, tzinfo=dt.UTC)
+        service.finalize_due(conn, grace_not_over)  # the period ended, but its hour of grace has not
+        assert _numbers(conn, merchant) == []
+        service.finalize_due(conn, dt.datetime(2026, 3, 1, 1, 0, 1, tzinfo=dt.UTC))
+        assert _numbers(conn, merchant) == [1, 2]
+        locked = conn.execute("select locked_at from price_versions where merchant_id = %s", [merchant]).fetchone()
+        assert locked is not None
+        assert locked[0] is not None
+        conn.commit()
+        with pytest.raises(psycopg.errors.CheckViolation, match="finalized"):
+            conn.execute("update invoice_lines set amount_minor = 0 where invoice_id = %s", [invoices[0][0]])
+        conn.rollback()
+        # Rating again changes nothing on finalised invoices.
+        service.refresh_drafts(conn, PERIOD)
+        assert conn.execute("select subtotal_minor from invoices where id = %s", [invoices[0][0]]).fetchone() == (2,)
+
+
+def _numbers(conn: Any, merchant: uuid.UUID) -> list[int]:
+    rows = conn.execute(
+        "select number from invoices where merchant_id = %s and status = 'finalized' order by number", [merchant]
+    ).fetchall()
+    return [int(r[0]) for r in rows]
