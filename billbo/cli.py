@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import typer
 
-from billbo import processes
+from billbo import processes, rating_cli
 from billbo.clickhouse.client import ClickHouseLocation
 from billbo.local_stack import DatabaseServers, database_urls
 from billbo.logs import configure_logging, get_logger
@@ -192,6 +192,10 @@ def _probe_clickhouse(location: ClickHouseLocation) -> tuple[bool, str]:
             return True, "reachable"
     except OSError as exc:
         return False, f"unreachable ({getattr(exc, 'reason', exc)})"
+
+
+app.command()(rating_cli.rate)
+app.add_typer(rating_cli.invoices_app, name="invoices")
 
 
 def main() -> None:

@@ -11,6 +11,14 @@ import dagster as dg
 from billbo.local_stack import database_urls
 from billbo.migrations.runner import Databases
 from billbo.settings import get_settings
+from orchestration.invoicing.assets import (
+    daily_finalization,
+    finalize_invoices,
+    hourly_rating,
+    invoice_drafts,
+    rating_job,
+)
+from orchestration.rating.assets import rated_usage
 from orchestration.resources import ClickHouseResource, PostgresResource
 from orchestration.usage.assets import daily_usage, hourly_usage, usage_job
 from orchestration.usage.late_events import late_events
@@ -18,9 +26,9 @@ from orchestration.usage.late_events import late_events
 
 def build_definitions(databases: Databases) -> dg.Definitions:
     return dg.Definitions(
-        assets=[daily_usage],
-        jobs=[usage_job],
-        schedules=[hourly_usage],
+        assets=[daily_usage, rated_usage, invoice_drafts],
+        jobs=[usage_job, rating_job, finalize_invoices],
+        schedules=[hourly_usage, hourly_rating, daily_finalization],
         sensors=[late_events],
         resources={
             "clickhouse": ClickHouseResource(url=databases.clickhouse_url),

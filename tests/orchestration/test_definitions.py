@@ -6,8 +6,10 @@ from orchestration.definitions import build_definitions, defs
 
 def test_definitions_load() -> None:
     repository = defs.get_repository_def()
-    assert {key.to_user_string() for key in repository.asset_graph.get_all_asset_keys()} == {"daily_usage"}
-    assert [s.name for s in repository.schedule_defs] == ["hourly_usage"]
+    assert {key.to_user_string() for key in repository.asset_graph.get_all_asset_keys()} == {
+        "daily_usage", "rated_usage", "invoice_drafts",
+    }  # fmt: skip
+    assert sorted(s.name for s in repository.schedule_defs) == ["finalization", "hourly_rating", "hourly_usage"]
     assert [s.name for s in repository.sensor_defs] == ["late_events"]
     assert repository.get_job("usage_job") is not None
 
