@@ -125,8 +125,8 @@ class Settings(BaseSettings):
 
     @property
     def secure_cookies(self) -> bool:
-        """Cookies need HTTPS everywhere but on a developer's or the tests' own machine."""
-        return self.env == "production"
+        """Session cookies are Secure (HTTPS only) everywhere but in development on plain http."""
+        return self.env != "development"
 
     @property
     def json_logs(self) -> bool:

@@ -10,6 +10,7 @@ from dashboard_api.api_keys import router as api_keys
 from dashboard_api.auth import router as auth
 from dashboard_api.customers import router as customers
 from dashboard_api.events import router as events
+from dashboard_api.invoices import router as invoices
 from dashboard_api.members import router as members
 from dashboard_api.skus import router as skus
 
@@ -20,5 +21,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="BillBo dashboard API",
         description="Accounts, seats, API keys, customers, SKUs and pricing, usage and invoices.",
         settings=settings or get_settings(),
-        routers=[auth.router, members.router, api_keys.router, customers.router, skus.router, events.router],
+        routers=[
+            auth.router,
+            members.router,
+            api_keys.router,
+            customers.router,
+            skus.router,
+            events.router,
+            invoices.router,
+        ],
     )

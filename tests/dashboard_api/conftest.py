@@ -40,11 +40,14 @@ def dashboard_app(settings: Settings) -> Iterator[FastAPI]:
         yield app
 
 
+HTTPS = "https://testserver"  # env=test sets Secure cookies, which a client sends over HTTPS only
+
+
 @pytest.fixture
 def browser(dashboard_app: FastAPI) -> Browser:
-    return Browser(dashboard_app)
+    return Browser(dashboard_app, base_url=HTTPS)
 
 
 @pytest.fixture
 def new_browser(dashboard_app: FastAPI) -> Any:
-    return lambda: Browser(dashboard_app)
+    return lambda: Browser(dashboard_app, base_url=HTTPS)

@@ -44,7 +44,9 @@ def _world(new_browser: Callable[[], Browser]) -> World:
         "user_id": member["user_id"],
         "me": me["user_id"],
         "event_id": "no-such-event",
-    }  # A's events are tried across merchants in events/test_usage.py
+        "invoice_id": str(uuid.uuid4()),
+        "line_id": str(uuid.uuid4()),
+    }  # A's events and invoices are tried across merchants in events/ and invoices/test_*.py
     return World(owner, ids)
 
 
@@ -79,6 +81,10 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ("GET", "/api/events/{event_id}", None, "viewer"),
     ("GET", "/api/usage", None, "viewer"),
     ("GET", "/api/usage/unpriced", None, "viewer"),
+    ("GET", "/api/rated-usage", None, "viewer"),
+    ("GET", "/api/invoices", None, "viewer"),
+    ("GET", "/api/invoices/{invoice_id}", None, "viewer"),
+    ("GET", "/api/invoices/{invoice_id}/lines/{line_id}/explanation", None, "viewer"),
 ]
 RANK = {"viewer": 0, "member": 1, "admin": 2, "owner": 3}
 
@@ -124,7 +130,7 @@ def test_roles_allow_exactly_what_they_should(new_browser: Callable[[], Browser]
         caller, _ = invite_and_join(world.owner, new_browser, role)
         response = _call(caller, method, template.format(**world.ids), body)
         if RANK[role] >= RANK[least]:
-            expected_missing = "{event_id}" in template  # there is no event to read in this world
+            expected_missing = "{event_id}" in template or "{invoice_id}" in template  # none in this world
             assert response.status_code < 400 or (expected_missing and response.status_code == 404), (
                 role,
                 method,
@@ -139,6 +145,12 @@ def test_roles_allow_exactly_what_they_should(new_browser: Callable[[], Browser]
 def test_unauthenticated_calls_are_401(browser: Browser) -> None:
     for method, template, body, _ in ROUTES:
         path = template.format(
-            customer_id=uuid.uuid4(), key_id=uuid.uuid4(), user_id=uuid.uuid4(), sku_id=uuid.uuid4(), event_id="e"
+            customer_id=uuid.uuid4(),
+            key_id=uuid.uuid4(),
+            user_id=uuid.uuid4(),
+            sku_id=uuid.uuid4(),
+            event_id="e",
+            invoice_id=uuid.uuid4(),
+            line_id=uuid.uuid4(),
         )
         assert _call(browser, method, path, body).status_code == 401, (method, template)

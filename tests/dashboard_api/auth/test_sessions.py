@@ -31,14 +31,16 @@ def test_signup_creates_the_merchant_and_logs_in(browser: Browser) -> None:
         assert "SameSite=lax" in cookies[name]
     assert "HttpOnly" not in cookies["bb_csrf"]  # the page's script must read it
     assert "Path=/api/auth" in cookies["bb_refresh"]
-    assert "Secure" not in cookies["bb_access"]  # development and tests run on plain http
+    assert all("Secure" in cookie for cookie in cookies.values())  # outside development: HTTPS only
     me = browser.get("/api/me")
     assert me.status_code == 200
     assert me.json()["user_id"] == body["user_id"]
 
 
-def test_cookies_are_secure_in_production(settings: Settings) -> None:
+def test_cookies_are_secure_outside_development(settings: Settings) -> None:
     assert settings.model_copy(update={"env": "production"}).secure_cookies
+    assert settings.secure_cookies  # env=test
+    assert not settings.model_copy(update={"env": "development"}).secure_cookies
 
 
 def test_weak_passwords_and_bad_emails_are_named(browser: Browser) -> None:
@@ -89,7 +91,7 @@ def test_refresh_rotates_and_a_reused_refresh_token_ends_the_family(browser: Bro
     second_refresh = browser.cookies["bb_refresh"]
     assert second_refresh != first_refresh
     # Someone replays the first token: refused, and the live session dies with it.
-    thief = Browser(browser.app)
+    thief = Browser(browser.app, base_url="https://testserver")
     thief.cookies.set("bb_refresh", first_refresh, path="/api/auth")
     thief.cookies.set("bb_csrf", "t")
     assert thief.post("/api/auth/refresh", headers={"X-CSRF-Token": "t"}).status_code == 401
