@@ -36,15 +36,6 @@ class Accepted(msgspec.Struct):
     event_ids: list[str]
 
 
-class StoredEvent(msgspec.Struct):
-    event_id: str
-    customer_id: str
-    sku_id: str
-    amount: str
-    sent_at: str
-    ingested_at: str
-
-
 BODY_DECODER = msgspec.json.Decoder(Body)
 ENCODER = msgspec.json.Encoder(decimal_format="string")
 

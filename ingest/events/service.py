@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import msgspec
@@ -15,7 +14,7 @@ from ingest import metrics
 from ingest.auth import Merchant
 from ingest.events import native
 from ingest.events.batcher import InsertFailed, Overloaded
-from ingest.events.schemas import BODY_DECODER, Accepted, Event, StoredEvent
+from ingest.events.schemas import BODY_DECODER, Accepted, Event
 from ingest.events.validation import (
     MAX_EVENT_ID,
     Invalid,
@@ -123,7 +122,7 @@ async def accept(state: IngestState, merchant: Merchant, raw: bytes) -> Accepted
     return Accepted(accepted=len(events), event_ids=ids)
 
 
-async def find(state: IngestState, merchant: Merchant, event_id: str) -> StoredEvent:
+async def find(state: IngestState, merchant: Merchant, event_id: str) -> events.EventRow:
     try:
         event = await run_in_threadpool(events.find, state.clickhouse.get(), merchant.id, event_id)
     except Exception as exc:
@@ -131,4 +130,4 @@ async def find(state: IngestState, merchant: Merchant, event_id: str) -> StoredE
         raise ServiceUnavailable("Events cannot be read right now; retry shortly.") from exc
     if event is None:
         raise NotFound(f"No event {event_id!r} for this merchant.")
-    return StoredEvent(*dataclasses.astuple(event))
+    return event
