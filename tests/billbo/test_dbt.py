@@ -73,3 +73,28 @@ def test_rated_usage_prices_a_period_with_the_version_in_force_and_rounds_once(d
     # Version 2 is in force on March 1st: 100 x 0.0101 + 60 x 0.001 + 2 = 3.07, topped up to the 5.00 minimum.
     assert expected == Decimal(5)
     assert row == (Decimal("160.0"), 8, 2, expected, 500)
+
+
+def test_rating_one_period_keeps_the_others(databases: Databases) -> None:
+    import uuid
+
+    merchant = uuid.uuid4()
+    with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
+        conn.execute("insert into merchants (id, name) values (%s, 'periods')", [merchant])
+        sku = conn.execute(
+            "insert into skus (merchant_id, name, unit, currency) values (%s, 's', 'u', 'EUR') returning id", [merchant]
+        ).fetchone()[0]  # type: ignore[index]
+        conn.execute("insert into price_versions (merchant_id, sku_id, version, model, effective_from, unit_price) "
+                     "values (%s, %s, 1, 'per_unit', '2026-01-01', 1)", [merchant, sku])  # fmt: skip
+        for day in ("2026-05-03", "2026-06-03"):
+            conn.execute("insert into usage_daily values (%s, %s, %s, %s, 4, 1, 1)", [merchant, uuid.uuid4(), sku, day])
+    for period in ("2026-05", "2026-06", "2026-06"):
+        assert run_dbt(
+            ["build", "--select", "+rated_usage", "--vars", f"{{period: '{period}'}}"], databases.postgres_url
+        )
+    with psycopg.connect(databases.postgres_url) as conn:
+        rows = conn.execute(
+            "select period_start::text, count(*) from rating.rated_usage where merchant_id = %s group by 1 order by 1",
+            [merchant],
+        ).fetchall()
+    assert rows == [("2026-05-01", 1), ("2026-06-01", 1)]  # both periods, each once
