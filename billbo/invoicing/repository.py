@@ -36,6 +36,49 @@ join rating.rated_usage r
  and r.period_start = d.period_start
 """
 
+# Usage rated for a period whose invoice is already finalized, beyond what finalized invoices
+# billed for it: billed on this period's draft as adjustment lines naming their own period.
+# Recomputed on every refresh (draft lines are replaced), so it never bills the same usage twice.
+ADD_ADJUSTMENTS = """
+with invoiced as (
+    select i.merchant_id, i.customer_id, i.currency, l.sku_id, l.usage_period_start as period_start,
+           sum(l.quantity) as quantity, sum(l.event_count) as event_count,
+           sum(l.amount_unrounded) as amount_unrounded, sum(l.amount_minor) as amount_minor
+    from invoice_lines l join invoices i on i.id = l.invoice_id
+    where i.status = 'finalized'
+    group by 1, 2, 3, 4, 5
+),
+late as (
+    select r.merchant_id, r.customer_id, r.currency, r.sku_id, r.period_start, r.price_version_id,
+           r.quantity - coalesce(v.quantity, 0) as quantity,
+           r.event_count - coalesce(v.event_count, 0) as event_count,
+           r.amount_unrounded - coalesce(v.amount_unrounded, 0) as amount_unrounded,
+           r.amount_minor - coalesce(v.amount_minor, 0) as amount_minor
+    from rating.rated_usage r
+    join invoices f
+      on f.merchant_id = r.merchant_id and f.customer_id = r.customer_id and f.currency = r.currency
+     and f.period_start = r.period_start and f.status = 'finalized'
+    left join invoiced v
+      on v.merchant_id = r.merchant_id and v.customer_id = r.customer_id and v.currency = r.currency
+     and v.sku_id = r.sku_id and v.period_start = r.period_start
+    where r.period_start < %(period)s
+      and (r.amount_minor <> coalesce(v.amount_minor, 0) or r.quantity <> coalesce(v.quantity, 0))
+),
+drafts as (
+    insert into invoices (merchant_id, customer_id, currency, period_start)
+    select distinct merchant_id, customer_id, currency, %(period)s::date from late
+    on conflict (merchant_id, customer_id, period_start, currency) do update set updated_at = now()
+    returning id, merchant_id, customer_id, currency, status
+)
+insert into invoice_lines (invoice_id, sku_id, usage_period_start, price_version_id, quantity, event_count,
+                           amount_unrounded, amount_minor)
+select d.id, l.sku_id, l.period_start, l.price_version_id, l.quantity, l.event_count, l.amount_unrounded,
+       l.amount_minor
+from late l
+join drafts d on d.merchant_id = l.merchant_id and d.customer_id = l.customer_id and d.currency = l.currency
+where d.status = 'draft'
+"""
+
 UPDATE_DRAFT_TOTALS = """
 update invoices i set subtotal_minor = coalesce(t.total, 0), updated_at = now()
 from (select i2.id, (select sum(amount_minor) from invoice_lines l where l.invoice_id = i2.id) as total
@@ -49,6 +92,7 @@ def refresh_drafts(conn: Conn, period_start: dt.date) -> int:
     params = {"period": period_start}
     conn.execute(UPSERT_DRAFTS, params)
     conn.execute(REPLACE_DRAFT_LINES, params)
+    conn.execute(ADD_ADJUSTMENTS, params)
     conn.execute(UPDATE_DRAFT_TOTALS, params)
     row = conn.execute(
         "select count(*) from invoices where period_start = %(period)s and status = 'draft'", params

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Any
 
 import psycopg
@@ -75,3 +76,39 @@ def _numbers(conn: Any, merchant: uuid.UUID) -> list[int]:
         "select number from invoices where merchant_id = %s and status = 'finalized' order by number", [merchant]
     ).fetchall()
     return [int(r[0]) for r in rows]
+
+
+def test_usage_after_finalisation_is_billed_once_on_the_next_invoice(databases: Databases) -> None:
+    with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
+        merchant, customers = _seed(conn)
+    _rate(databases)
+    with psycopg.connect(databases.postgres_url) as conn:
+        service.refresh_drafts(conn, PERIOD)
+        service.finalize_due(conn, dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    # Late usage for February arrives after its invoice was finalised: 4 more GB for the first customer.
+    with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
+        sku = conn.execute("select id from skus where merchant_id = %s", [merchant]).fetchone()[0]  # type: ignore[index]
+        conn.execute(
+            "insert into usage_daily values (%s, %s, %s, '2026-02-20', 4, 1, 7)", [merchant, customers[0], sku]
+        )
+    _rate(databases)  # February again: rated usage now says 7 GB (3.5 JPY)
+    march = dt.date(2026, 3, 1)
+    with psycopg.connect(databases.postgres_url) as conn:
+        for _ in range(2):  # refreshing twice must not bill it twice
+            service.refresh_drafts(conn, march)
+        lines = conn.execute(
+            "select i.period_start, i.status, l.usage_period_start, l.quantity, l.amount_minor "
+            "from invoices i join invoice_lines l on l.invoice_id = i.id "
+            "where i.merchant_id = %s and i.customer_id = %s order by i.period_start",
+            [merchant, customers[0]],
+        ).fetchall()
+        february = conn.execute(
+            "select subtotal_minor from invoices where merchant_id = %s and customer_id = %s and period_start = %s",
+            [merchant, customers[0], PERIOD],
+        ).fetchone()
+    assert february == (2,)  # the finalized invoice did not change
+    # March's draft carries one adjustment line naming February: 4 GB; 3.5 rounds to 4, minus the 2 billed.
+    assert lines == [
+        (PERIOD, "finalized", PERIOD, Decimal(3), 2),
+        (march, "draft", PERIOD, Decimal(4), 2),
+    ]
