@@ -13,6 +13,7 @@ from orchestration.resources import PostgresResource
     partitions_def=MONTHLY,
     group_name="invoicing",
     deps=[rated_usage],
+    automation_condition=dg.AutomationCondition.eager(),
     description="One draft invoice per merchant, customer, period and currency, refreshed from rated usage.",
 )
 def invoice_drafts(context: dg.AssetExecutionContext, postgres: PostgresResource) -> dg.MaterializeResult:  # type: ignore[type-arg]

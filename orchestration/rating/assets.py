@@ -13,6 +13,8 @@ MONTHLY = dg.MonthlyPartitionsDefinition(start_date="2026-01-01", timezone="UTC"
     partitions_def=MONTHLY,
     group_name="rating",
     deps=[daily_usage],
+    # When a day of usage is reloaded (late events), its month is re-rated by the daemon.
+    automation_condition=dg.AutomationCondition.eager(),
     description="dbt build of rated_usage and everything it reads, with its tests, for one billing period.",
 )
 def rated_usage(context: dg.AssetExecutionContext, postgres: PostgresResource) -> dg.MaterializeResult:  # type: ignore[type-arg]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dagster as dg
+
 from billbo.migrations.runner import Databases
 from orchestration.definitions import build_definitions, defs
 
@@ -12,6 +14,9 @@ def test_definitions_load() -> None:
     assert sorted(s.name for s in repository.schedule_defs) == ["finalization", "hourly_rating", "hourly_usage"]
     assert [s.name for s in repository.sensor_defs] == ["late_events"]
     assert repository.get_job("usage_job") is not None
+    graph = repository.asset_graph
+    for name in ("rated_usage", "invoice_drafts"):  # late usage flows on without anyone asking
+        assert graph.get(dg.AssetKey(name)).automation_condition is not None
 
 
 def test_resources_follow_the_databases(databases: Databases) -> None:
