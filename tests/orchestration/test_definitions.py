@@ -12,7 +12,8 @@ def test_definitions_load() -> None:
         "daily_usage", "rated_usage", "invoice_drafts",
     }  # fmt: skip
     assert sorted(s.name for s in repository.schedule_defs) == ["finalization", "hourly_rating", "hourly_usage"]
-    assert [s.name for s in repository.sensor_defs] == ["late_events"]
+    # The automation sensor is Dagster's own, made because rated_usage and invoice_drafts are eager.
+    assert sorted(s.name for s in repository.sensor_defs) == ["default_automation_condition_sensor", "late_events"]
     assert repository.get_job("usage_job") is not None
     graph = repository.asset_graph
     for name in ("rated_usage", "invoice_drafts"):  # late usage flows on without anyone asking
