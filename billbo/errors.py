@@ -57,3 +57,17 @@ class TooManyRequests(BillboError):
 
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message, headers={"Retry-After": str(retry_after)})
+
+
+class MalformedJson(BillboError):
+    code = "malformed_json"
+
+
+class PayloadTooLarge(BillboError):
+    status_code = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(BillboError):
+    status_code = 415
+    code = "unsupported_media_type"

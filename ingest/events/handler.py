@@ -11,22 +11,12 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from billbo.errors import BillboError
+from billbo.errors import BillboError, PayloadTooLarge, UnsupportedMediaType
 from billbo.http.errors import error_body
 from ingest.auth import authenticate
 from ingest.events import service
 from ingest.events.schemas import ENCODER
 from ingest.state import IngestState
-
-
-class UnsupportedMediaType(BillboError):
-    status_code = 415
-    code = "unsupported_media_type"
-
-
-class PayloadTooLarge(BillboError):
-    status_code = 413
-    code = "payload_too_large"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ import datetime as dt
 import msgspec
 from starlette.concurrency import run_in_threadpool
 
-from billbo.errors import BillboError, NotFound, ServiceUnavailable, Unprocessable
+from billbo.errors import MalformedJson, NotFound, ServiceUnavailable, Unprocessable
 from billbo.events import repository as events
 from billbo.ids import uuid7
 from ingest import metrics
@@ -26,11 +26,6 @@ from ingest.events.validation import (
     scaled_amount,
 )
 from ingest.state import IngestState
-
-
-class MalformedJson(BillboError):
-    status_code = 400
-    code = "malformed_json"
 
 
 def window_for(merchant: Merchant, state: IngestState, now: dt.datetime) -> Window:
