@@ -20,7 +20,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 import uuid
@@ -30,6 +29,7 @@ from typing import Any
 
 import psycopg
 
+from bench.memory import MemorySampler, rss_mb
 from billbo.api_keys import keys
 from billbo.api_keys import repository as api_keys
 from billbo.clickhouse.client import create_client
@@ -46,31 +46,6 @@ from tests.conftest import free_port
 def servers_clickhouse_pid(servers: DatabaseServers) -> int:
     assert servers.clickhouse is not None and servers.clickhouse.process is not None
     return servers.clickhouse.process.pid
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-class MemorySampler(threading.Thread):
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid = pid
-        self.peak = 0.0
-        self._done = threading.Event()
-
-    def run(self) -> None:
-        while not self._done.is_set():
-            self.peak = max(self.peak, rss_mb(self.pid))
-            time.sleep(0.1)
-
-    def stop(self) -> float:
-        self._done.set()
-        self.join()
-        return round(self.peak, 1)
 
 
 def ceiling(clickhouse_url: str, merchant_id: uuid.UUID, seconds: float) -> dict[str, Any]:

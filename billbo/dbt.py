@@ -24,11 +24,18 @@ def dbt_env(postgres_url: str) -> dict[str, str]:
     }
 
 
-def run_dbt(args: Sequence[str], postgres_url: str, project_dir: Path = PROJECT_DIR) -> bool:
-    """Run one dbt command in-process; True when it succeeded."""
+def use_postgres(postgres_url: str) -> None:
+    """Point dbt (this process and the dbt processes it starts) at a Postgres database."""
+    os.environ.update(dbt_env(postgres_url))
+
+
+def run_dbt(args: Sequence[str], postgres_url: str | None, project_dir: Path = PROJECT_DIR) -> bool:
+    """Run one dbt command in-process; True when it succeeded. Commands that need no database
+    (``parse``) may pass no URL."""
     from dbt.cli.main import dbtRunner  # noqa: PLC0415 - heavy: loaded only when dbt runs
 
-    os.environ.update(dbt_env(postgres_url))
+    if postgres_url is not None:
+        use_postgres(postgres_url)
     result = dbtRunner().invoke(
         [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir), "--quiet"]
     )

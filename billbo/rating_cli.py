@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 import dagster as dg
@@ -11,33 +10,30 @@ import typer
 
 from billbo.invoicing import service as invoicing
 from billbo.local_stack import database_urls
+from billbo.services import dagster_home
 from billbo.settings import get_settings
 
 invoices_app = typer.Typer(help="Invoices.", no_args_is_help=True)
 
 
 def rate(period: str = typer.Option(..., help="Billing period, YYYY-MM")) -> None:
-    """Load the period's usage day by day, rate it with dbt and refresh its draft invoices."""
-    from orchestration.definitions import build_definitions  # noqa: PLC0415 - Dagster loads only when asked
-    from orchestration.invoicing.assets import invoice_drafts  # noqa: PLC0415
-    from orchestration.rating.assets import rated_usage  # noqa: PLC0415
-    from orchestration.usage.assets import daily_usage  # noqa: PLC0415
+    """Load the period's usage, rate it with dbt and refresh its draft invoices (as Dagster would)."""
+    from orchestration import pipeline  # noqa: PLC0415 - Dagster and dbt load only when asked
+    from orchestration.definitions import resources  # noqa: PLC0415
 
     try:
         start = dt.date.fromisoformat(f"{period}-01")
     except ValueError:
         raise typer.BadParameter("use YYYY-MM, e.g. 2026-11", param_hint="--period") from None
-    days = calendar.monthrange(start.year, start.month)[1]
-    resources = build_definitions(database_urls(get_settings())).resources or {}
-    with typer.progressbar(range(days), label=f"usage {period}") as progress:
-        for day in progress:
-            result = dg.materialize([daily_usage], partition_key=(start + dt.timedelta(days=day)).isoformat(),
-                                    resources=resources, raise_on_error=True)  # fmt: skip
-            assert result.success
-    typer.echo("rating with dbt and refreshing draft invoices...")
-    dg.materialize([rated_usage, invoice_drafts], partition_key=start.isoformat(), resources=resources,
-                   selection=[rated_usage, invoice_drafts], raise_on_error=True)  # fmt: skip
-    typer.echo(f"{period}: rated, draft invoices refreshed")
+    settings = get_settings()
+    # The instance of `billbo up`: these runs show in the Dagster UI beside the scheduled ones.
+    instance = dg.DagsterInstance.from_config(str(dagster_home(settings)))
+    stages = pipeline.rating_stages(start)
+    with typer.progressbar(length=len(stages), label=period) as progress:
+        for name, seconds in pipeline.run(stages, resources(database_urls(settings)), instance):
+            progress.label = f"{period}: {name} done in {seconds:.1f} s"
+            progress.update(1)
+    typer.echo(f"{period}: usage loaded, rated, draft invoices refreshed")
 
 
 @invoices_app.command("close")

@@ -12,29 +12,38 @@ from billbo.local_stack import database_urls
 from billbo.migrations.runner import Databases
 from billbo.settings import get_settings
 from orchestration.invoicing.assets import (
-    daily_finalization,
-    finalize_invoices,
+    finalization,
+    finalization_job,
+    finalized_invoices,
     hourly_rating,
     invoice_drafts,
     rating_job,
 )
-from orchestration.rating.assets import rated_usage
+from orchestration.rating.assets import rating_models
+from orchestration.rating.project import dbt_resource
 from orchestration.resources import ClickHouseResource, PostgresResource
 from orchestration.usage.assets import daily_usage, hourly_usage, usage_job
 from orchestration.usage.late_events import late_events
 
+ASSETS = [daily_usage, rating_models, invoice_drafts, finalized_invoices]
+
 
 def build_definitions(databases: Databases) -> dg.Definitions:
     return dg.Definitions(
-        assets=[daily_usage, rated_usage, invoice_drafts],
-        jobs=[usage_job, rating_job, finalize_invoices],
-        schedules=[hourly_usage, hourly_rating, daily_finalization],
+        assets=ASSETS,
+        jobs=[usage_job, rating_job, finalization_job],
+        schedules=[hourly_usage, hourly_rating, finalization],
         sensors=[late_events],
-        resources={
-            "clickhouse": ClickHouseResource(url=databases.clickhouse_url),
-            "postgres": PostgresResource(url=databases.postgres_url),
-        },
+        resources=resources(databases),
     )
+
+
+def resources(databases: Databases) -> dict[str, object]:
+    return {
+        "clickhouse": ClickHouseResource(url=databases.clickhouse_url),
+        "postgres": PostgresResource(url=databases.postgres_url),
+        "dbt": dbt_resource(),
+    }
 
 
 defs = build_definitions(database_urls(get_settings()))

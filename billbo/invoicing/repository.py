@@ -63,6 +63,13 @@ late as (
      and v.sku_id = r.sku_id and v.period_start = r.period_start
     where r.period_start < %(period)s
       and (r.amount_minor <> coalesce(v.amount_minor, 0) or r.quantity <> coalesce(v.quantity, 0))
+      -- The adjustment belongs to the customer's earliest open draft after the late period: when
+      -- an earlier draft than this one is open, that draft bills it, and this one does not.
+      and not exists (
+          select 1 from invoices e
+          where e.merchant_id = r.merchant_id and e.customer_id = r.customer_id and e.currency = r.currency
+            and e.status = 'draft' and e.period_start > r.period_start and e.period_start < %(period)s
+      )
 ),
 drafts as (
     insert into invoices (merchant_id, customer_id, currency, period_start)
@@ -100,17 +107,33 @@ def refresh_drafts(conn: Conn, period_start: dt.date) -> int:
     return int(row[0]) if row else 0
 
 
-def due_drafts(conn: Conn, now: dt.datetime) -> list[Any]:
-    """Drafts whose period ended more than the merchant's grace period ago, oldest first."""
+DUE = """
+i.status = 'draft'
+and (i.period_start + interval '1 month')::timestamp at time zone 'UTC' + m.invoice_grace_period <= %(now)s
+and (%(period)s::date is null or i.period_start = %(period)s)
+"""
+
+
+def due_periods(conn: Conn, now: dt.datetime, period: dt.date | None = None) -> list[dt.date]:
+    """Billing periods with drafts due for finalisation (their period and grace are over), oldest first."""
+    rows = conn.execute(
+        f"select distinct i.period_start from invoices i join merchants m on m.id = i.merchant_id where {DUE} "
+        "order by 1",
+        {"now": now, "period": period},
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def due_drafts(conn: Conn, now: dt.datetime, period: dt.date) -> list[Any]:
+    """A period's drafts whose period ended more than the merchant's grace period ago."""
     return conn.execute(
-        """
+        f"""
         select i.id, i.merchant_id from invoices i join merchants m on m.id = i.merchant_id
-        where i.status = 'draft'
-          and (i.period_start + interval '1 month')::timestamp at time zone 'UTC' + m.invoice_grace_period <= %s
-        order by i.merchant_id, i.period_start, i.customer_id, i.currency
+        where {DUE}
+        order by i.merchant_id, i.customer_id, i.currency
         for update of i
         """,
-        [now],
+        {"now": now, "period": period},
     ).fetchall()
 
 

@@ -15,11 +15,22 @@ def refresh_drafts(conn: psycopg.Connection[Any], period_start: dt.date) -> int:
         return repository.refresh_drafts(conn, period_start)
 
 
-def finalize_due(conn: psycopg.Connection[Any], now: dt.datetime) -> int:
-    """Finalise every due draft in one transaction: all get their merchant's next numbers, or (on
-    any failure) none do, so numbers stay gapless."""
+def finalize_due(conn: psycopg.Connection[Any], now: dt.datetime, period: dt.date | None = None) -> int:
+    """Finalise every due draft (of one period, or of all), in one transaction: all get their
+    merchant's next numbers, or (on any failure) none do, so numbers stay gapless.
+
+    Each period's drafts are refreshed from rated usage first, in the same transaction, and periods
+    go oldest first: a finalised invoice bills exactly the rated usage of the moment, and a later
+    draft sees the adjustments an earlier one just billed."""
+    finalized = 0
     with conn.transaction():
-        due = repository.due_drafts(conn, now)
-        for invoice_id, merchant_id in due:
-            repository.finalize(conn, invoice_id, repository.next_number(conn, merchant_id))
-    return len(due)
+        for due_period in repository.due_periods(conn, now, period):
+            repository.refresh_drafts(conn, due_period)
+            for invoice_id, merchant_id in repository.due_drafts(conn, now, due_period):
+                repository.finalize(conn, invoice_id, repository.next_number(conn, merchant_id))
+                finalized += 1
+    return finalized
+
+
+def due_periods(conn: psycopg.Connection[Any], now: dt.datetime) -> list[dt.date]:
+    return repository.due_periods(conn, now)

@@ -1,20 +1,25 @@
-"""The invoicing stage: draft invoices follow rated usage; due drafts are finalised daily."""
+"""The invoicing stage: drafts follow rated usage; due drafts are finalised with gapless numbers."""
 
 import datetime as dt
 
 import dagster as dg
 
 from billbo.invoicing import service
-from orchestration.rating.assets import MONTHLY, rated_usage
+from orchestration.partitions import MONTHLY
+from orchestration.rating.assets import rating_models
 from orchestration.resources import PostgresResource
+
+RATED_USAGE = dg.AssetKey("rated_usage")
 
 
 @dg.asset(
     partitions_def=MONTHLY,
+    backfill_policy=dg.BackfillPolicy.multi_run(1),
     group_name="invoicing",
-    deps=[rated_usage],
+    deps=[RATED_USAGE],
     automation_condition=dg.AutomationCondition.eager(),
-    description="One draft invoice per merchant, customer, period and currency, refreshed from rated usage.",
+    description="One draft invoice per merchant, customer, period and currency, refreshed from rated usage; "
+    "usage rated late for a finalised period goes on the next draft as an adjustment line.",
 )
 def invoice_drafts(context: dg.AssetExecutionContext, postgres: PostgresResource) -> dg.MaterializeResult:  # type: ignore[type-arg]
     period = dt.date.fromisoformat(context.partition_key)
@@ -23,20 +28,24 @@ def invoice_drafts(context: dg.AssetExecutionContext, postgres: PostgresResource
     return dg.MaterializeResult(metadata={"drafts": drafts})
 
 
-@dg.op
-def finalize_due_invoices(context: dg.OpExecutionContext, postgres: PostgresResource) -> int:
+@dg.asset(
+    partitions_def=MONTHLY,
+    backfill_policy=dg.BackfillPolicy.multi_run(1),
+    group_name="invoicing",
+    deps=[invoice_drafts],
+    description="The period's drafts whose period and grace period (per merchant) are over, finalised: "
+    "refreshed one last time, numbered without gaps, frozen.",
+)
+def finalized_invoices(context: dg.AssetExecutionContext, postgres: PostgresResource) -> dg.MaterializeResult:  # type: ignore[type-arg]
+    period = dt.date.fromisoformat(context.partition_key)
     with postgres.connect() as conn:
-        finalized = service.finalize_due(conn, dt.datetime.now(dt.UTC))
-    context.log.info(f"finalized {finalized} invoices")
-    return finalized
+        finalized = service.finalize_due(conn, dt.datetime.now(dt.UTC), period)
+    context.log.info(f"{period:%Y-%m}: finalized {finalized} invoices")
+    return dg.MaterializeResult(metadata={"finalized": finalized})
 
 
-@dg.job
-def finalize_invoices() -> None:
-    finalize_due_invoices()
-
-
-rating_job = dg.define_asset_job("rating_job", selection=[rated_usage, invoice_drafts])
+rating_job = dg.define_asset_job("rating_job", selection=dg.AssetSelection.assets(rating_models, invoice_drafts))
+finalization_job = dg.define_asset_job("finalization_job", selection=[finalized_invoices])
 
 
 @dg.schedule(job=rating_job, cron_schedule="20 * * * *", execution_timezone="UTC")
@@ -46,5 +55,11 @@ def hourly_rating(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     return dg.RunRequest(partition_key=now.date().replace(day=1).isoformat())
 
 
-daily_finalization = dg.ScheduleDefinition(job=finalize_invoices, cron_schedule="15 * * * *",
-                                           execution_timezone="UTC", name="finalization")  # fmt: skip
+@dg.schedule(job=finalization_job, cron_schedule="15 * * * *", execution_timezone="UTC", name="finalization")
+def finalization(context: dg.ScheduleEvaluationContext, postgres: PostgresResource) -> list[dg.RunRequest]:
+    """Every hour (so a merchant's grace period is honoured within the hour), one run per period
+    that has drafts due."""
+    now = (context.scheduled_execution_time or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    with postgres.connect() as conn:
+        periods = service.due_periods(conn, now)
+    return [dg.RunRequest(partition_key=p.isoformat(), run_key=f"{p}@{now:%Y-%m-%dT%H}") for p in periods]

@@ -1,31 +1,36 @@
-"""The rating stage: dbt prices each billing period's usage (rated_usage, in Postgres)."""
+"""The rating stage: the dbt models price each billing period's usage (``rated_usage``, Postgres).
+
+Every dbt model is a Dagster asset and every dbt data test an asset check on it, so the Dagster UI
+shows which check failed for which period. dbt ``unit_tests`` check the SQL, not the data: they
+run in the test suite (``tests/dbt_project``), not on every rating run.
+"""
+
+import json
+from collections.abc import Iterator
+from typing import Any
 
 import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
 
-from billbo.dbt import run_dbt
+from billbo.dbt import use_postgres
+from orchestration.partitions import MONTHLY
+from orchestration.rating.project import BillboTranslator, ensure_manifest
 from orchestration.resources import PostgresResource
-from orchestration.usage.assets import daily_usage
 
-MONTHLY = dg.MonthlyPartitionsDefinition(start_date="2026-01-01", timezone="UTC", end_offset=1)  # this month too
+RATING_MODELS = "+rated_usage"
 
 
-@dg.asset(
+@dbt_assets(
+    manifest=ensure_manifest(),
+    select=RATING_MODELS,
+    name="rating_models",
     partitions_def=MONTHLY,
-    group_name="rating",
-    deps=[daily_usage],
-    # When a day of usage is reloaded (late events), its month is re-rated by the daemon.
-    automation_condition=dg.AutomationCondition.eager(),
-    description="dbt build of rated_usage and everything it reads, with its tests, for one billing period.",
+    backfill_policy=dg.BackfillPolicy.multi_run(1),  # dbt rates one period (its `period` var) per run
+    dagster_dbt_translator=BillboTranslator(),
 )
-def rated_usage(context: dg.AssetExecutionContext, postgres: PostgresResource) -> dg.MaterializeResult:  # type: ignore[type-arg]
+def rating_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, postgres: PostgresResource) -> Iterator[Any]:
+    """dbt build of ``rated_usage`` and everything it reads, with its tests, for one billing period."""
     period = context.partition_key[:7]  # "2026-03-01" -> "2026-03"
-    if not run_dbt(["build", "--select", "+rated_usage", "--vars", f"{{period: '{period}'}}"], postgres.url):
-        raise dg.Failure(f"dbt build of rated_usage for {period} failed (see the run's logs)")
-    with postgres.connect() as conn:
-        row = conn.execute(
-            "select count(*), coalesce(sum(amount_minor), 0) from rating.rated_usage "
-            "where period_start = to_date(%s, 'YYYY-MM')",
-            [period],
-        ).fetchone()
-    assert row is not None
-    return dg.MaterializeResult(metadata={"period": period, "lines": int(row[0]), "amount_minor": int(row[1])})
+    use_postgres(postgres.url)
+    args = ["build", "--vars", json.dumps({"period": period}), "--exclude", "test_type:unit"]
+    yield from dbt.cli(args, context=context).stream()

@@ -1,82 +1,112 @@
-"""Move one day of deduplicated usage from ClickHouse to Postgres, replacing that day atomically."""
+"""Move days of deduplicated usage from ClickHouse to Postgres, replacing those days atomically."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
 import psycopg
 from clickhouse_connect.driver.client import Client
 
-# Deduplicated with FINAL (one partition per month); quantity stays an exact Decimal(38, 12).
+# Deduplicated with FINAL (one partition per month, so no merging across partitions); quantity
+# stays an exact Decimal(38, 12). One query for the whole range: it reads each part once.
 AGGREGATE = """
 SELECT toString(merchant_id) AS merchant_id, toString(customer_id) AS customer_id, toString(sku_id) AS sku_id,
        toDate(sent_at) AS day, sum(amount) AS quantity, count() AS event_count,
        groupBitXor(cityHash64(event_id)) AS event_checksum, max(ingested_at) AS max_ingested_at
 FROM events FINAL
-WHERE sent_at >= {day_start:DateTime64(6, 'UTC')} AND sent_at < {day_end:DateTime64(6, 'UTC')}
+WHERE sent_at >= {start:DateTime64(6, 'UTC')} AND sent_at < {end:DateTime64(6, 'UTC')}
 GROUP BY merchant_id, customer_id, sku_id, day
 """
+# The same range's totals per day, counted independently of AGGREGATE: the reconciliation check.
+DAY_TOTALS = """
+SELECT toDate(sent_at) AS day, count() AS events, toString(sum(amount)) AS quantity
+FROM events FINAL
+WHERE sent_at >= {start:DateTime64(6, 'UTC')} AND sent_at < {end:DateTime64(6, 'UTC')}
+GROUP BY day
+"""
+FINAL_SETTINGS = {"do_not_merge_across_partitions_select_final": 1}
 COLUMNS = ["merchant_id", "customer_id", "sku_id", "day", "quantity", "event_count", "event_checksum"]
+Totals = dict[dt.date, tuple[int, Decimal]]
 
 
 @dataclass(frozen=True)
-class DayLoad:
-    day: dt.date
+class Load:
+    start: dt.date
+    end: dt.date  # exclusive
     rows: int
     events: int
-    quantity: str
-    max_ingested_at: dt.datetime | None
+    quantity: Decimal
 
 
-def read_day(client: Client, day: dt.date) -> pl.DataFrame:
-    start = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-    table = client.query_arrow(
-        AGGREGATE, parameters={"day_start": start, "day_end": start + dt.timedelta(days=1)}, settings={
-            "do_not_merge_across_partitions_select_final": 1}
-    )  # fmt: skip
+def _bounds(start: dt.date, end: dt.date) -> dict[str, dt.datetime]:
+    return {
+        "start": dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC),
+        "end": dt.datetime(end.year, end.month, end.day, tzinfo=dt.UTC),
+    }
+
+
+def days(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range((end - start).days)]
+
+
+def read_days(client: Client, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """Usage per merchant, customer, SKU and day for the days in [start, end)."""
+    table = client.query_arrow(AGGREGATE, parameters=_bounds(start, end), settings=FINAL_SETTINGS)
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     return frame
 
 
-def replace_day(conn: psycopg.Connection[Any], day: dt.date, frame: pl.DataFrame) -> DayLoad:
-    """Delete the day and COPY its rows in, in one transaction: readers see the old day or the new."""
-    events = int(frame["event_count"].sum()) if frame.height else 0
-    quantity = str(frame["quantity"].sum()) if frame.height else "0"
-    max_ingested = frame["max_ingested_at"].max() if frame.height else None
+def replace_days(conn: psycopg.Connection[Any], start: dt.date, end: dt.date, frame: pl.DataFrame) -> Load:
+    """Delete the days and COPY their rows in, in one transaction: readers see the old days or the
+    new ones, never a mix. Each day's load is recorded, empty days included."""
+    per_day = (
+        frame.group_by("day").agg(pl.len().alias("rows"), pl.col("event_count").sum(), pl.col("max_ingested_at").max())
+        if frame.height
+        else pl.DataFrame()
+    )
+    loads = {row["day"]: row for row in per_day.iter_rows(named=True)}
     buffer = io.BytesIO()
     frame.select(COLUMNS).write_csv(buffer, include_header=False)
     with conn.transaction():
-        conn.execute("delete from usage_daily where day = %s", [day])
+        conn.execute("delete from usage_daily where day >= %s and day < %s", [start, end])
         with conn.cursor().copy(f"copy usage_daily ({', '.join(COLUMNS)}) from stdin with (format csv)") as copy:
             copy.write(buffer.getvalue())
-        conn.execute(
-            "insert into usage_loads (day, loaded_at, max_ingested_at, rows, events) values (%s, now(), %s, %s, %s) "
-            "on conflict (day) do update set loaded_at = now(), max_ingested_at = excluded.max_ingested_at, "
-            "rows = excluded.rows, events = excluded.events",
-            [day, max_ingested, frame.height, events],
-        )
-    return DayLoad(day, frame.height, events, quantity, max_ingested)  # type: ignore[arg-type]
+        with conn.cursor() as cursor:
+            cursor.executemany(
+                "insert into usage_loads (day, loaded_at, max_ingested_at, rows, events) "
+                "values (%s, now(), %s, %s, %s) on conflict (day) do update set loaded_at = now(), "
+                "max_ingested_at = excluded.max_ingested_at, rows = excluded.rows, events = excluded.events",
+                [
+                    (day, load["max_ingested_at"], load["rows"], load["event_count"])
+                    if (load := loads.get(day))
+                    else (day, None, 0, 0)
+                    for day in days(start, end)
+                ],
+            )
+    events = int(frame["event_count"].sum()) if frame.height else 0
+    quantity = Decimal(str(frame["quantity"].sum())) if frame.height else Decimal(0)
+    return Load(start, end, frame.height, events, quantity)
 
 
-def clickhouse_day_totals(client: Client, day: dt.date) -> tuple[int, str]:
-    """Events and total quantity ClickHouse holds for a day, deduplicated: for reconciliation."""
-    start = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-    row = client.query(
-        "SELECT count(), toString(sum(amount)) FROM events FINAL WHERE sent_at >= {s:DateTime64(6, 'UTC')} "
-        "AND sent_at < {e:DateTime64(6, 'UTC')}",
-        parameters={"s": start, "e": start + dt.timedelta(days=1)},
-    ).result_rows[0]
-    return int(row[0]), str(row[1])
+def clickhouse_totals(client: Client, start: dt.date, end: dt.date) -> Totals:
+    """Events and quantity ClickHouse holds per day, deduplicated."""
+    rows = client.query(DAY_TOTALS, parameters=_bounds(start, end), settings=FINAL_SETTINGS).result_rows
+    return {day: (int(events), Decimal(quantity)) for day, events, quantity in rows}
 
 
-def postgres_day_totals(conn: psycopg.Connection[Any], day: dt.date) -> tuple[int, str]:
-    row = conn.execute(
-        "select coalesce(sum(event_count), 0), coalesce(sum(quantity), 0)::text from usage_daily where day = %s", [day]
-    ).fetchone()
-    assert row is not None
-    return int(row[0]), str(row[1])
+def postgres_totals(conn: psycopg.Connection[Any], start: dt.date, end: dt.date) -> Totals:
+    rows = conn.execute(
+        "select day, sum(event_count), sum(quantity) from usage_daily where day >= %s and day < %s group by day",
+        [start, end],
+    ).fetchall()
+    return {day: (int(events), Decimal(quantity)) for day, events, quantity in rows}
+
+
+def mismatched_days(source: Totals, stored: Totals) -> list[str]:
+    return sorted(day.isoformat() for day in source.keys() | stored.keys() if source.get(day) != stored.get(day))

@@ -1,0 +1,68 @@
+"""One billing period through every stage, in-process: what ``billbo rate`` and the benchmark run.
+
+The same asset definitions the Dagster daemon schedules, materialised one stage after another
+with ``dagster.materialize`` against a given instance (``billbo rate`` uses the instance of
+``billbo up``, so its runs show in the Dagster UI).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+from orchestration.invoicing.assets import finalized_invoices, invoice_drafts
+from orchestration.rating.assets import rating_models
+from orchestration.usage.assets import daily_usage
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: Callable[[Mapping[str, object], dg.DagsterInstance], dg.ExecuteInProcessResult]
+
+
+def next_period(period_start: dt.date) -> dt.date:
+    return (period_start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def load_days(first: dt.date, last: dt.date) -> Stage:
+    """Usage of the days first..last (inclusive), in one run (the asset's single-run backfill)."""
+    tags = {ASSET_PARTITION_RANGE_START_TAG: first.isoformat(), ASSET_PARTITION_RANGE_END_TAG: last.isoformat()}
+    return Stage("usage", lambda resources, instance: dg.materialize(
+        [daily_usage], resources=resources, instance=instance, tags=tags))  # fmt: skip
+
+
+def _monthly(name: str, assets: list[dg.AssetsDefinition], period_start: dt.date) -> Stage:
+    return Stage(name, lambda resources, instance: dg.materialize(
+        assets, resources=resources, instance=instance, partition_key=period_start.isoformat()))  # fmt: skip
+
+
+def rating_stages(period_start: dt.date, *, load: tuple[dt.date, dt.date] | None = None) -> list[Stage]:
+    """Load usage (the whole period unless told which days), rate it with dbt, refresh the drafts."""
+    first, last = load or (period_start, next_period(period_start) - dt.timedelta(days=1))
+    return [
+        load_days(first, last),
+        _monthly("rating", [rating_models], period_start),
+        _monthly("invoice drafts", [invoice_drafts], period_start),
+    ]
+
+
+def finalization_stage(period_start: dt.date) -> Stage:
+    return _monthly("finalization", [finalized_invoices], period_start)
+
+
+def run(
+    stages: list[Stage], resources: Mapping[str, object], instance: dg.DagsterInstance
+) -> Iterator[tuple[str, float]]:
+    """Run the stages in order; yields each stage's name and seconds once it succeeded."""
+    for stage in stages:
+        started = time.perf_counter()
+        result = stage.run(resources, instance)
+        if not result.success:
+            raise RuntimeError(f"the {stage.name} stage failed")
+        yield stage.name, time.perf_counter() - started
