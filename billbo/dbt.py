@@ -40,3 +40,16 @@ def run_dbt(args: Sequence[str], postgres_url: str | None, project_dir: Path = P
         [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir), "--quiet"]
     )
     return bool(result.success)
+
+
+def deploy_views(postgres_url: str) -> bool:
+    """Create or replace the dbt project's views (staging, intermediate). They do not change from
+    one billing period to the next, so they are deployed with the migrations, not by rating runs."""
+    return run_dbt(["run", "--select", "config.materialized:view"], postgres_url)
+
+
+def rate_period(period: str, postgres_url: str) -> bool:
+    """dbt build of rated_usage and its data tests for one period ('YYYY-MM'), in-process: what the
+    Dagster rating stage runs, for tests and for analysts at a Python prompt."""
+    return run_dbt(["build", "--select", "rated_usage", "--exclude", "test_type:unit", "--vars",
+                    f"{{period: '{period}'}}"], postgres_url)  # fmt: skip

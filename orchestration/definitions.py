@@ -19,13 +19,13 @@ from orchestration.invoicing.assets import (
     invoice_drafts,
     rating_job,
 )
-from orchestration.rating.assets import rating_models
+from orchestration.rating.assets import invoice_models, rating_models
 from orchestration.rating.project import dbt_resource
 from orchestration.resources import ClickHouseResource, PostgresResource
 from orchestration.usage.assets import daily_usage, hourly_usage, usage_job
 from orchestration.usage.late_events import late_events
 
-ASSETS = [daily_usage, rating_models, invoice_drafts, finalized_invoices]
+ASSETS = [daily_usage, rating_models, invoice_drafts, invoice_models, finalized_invoices]
 
 
 def build_definitions(databases: Databases) -> dg.Definitions:

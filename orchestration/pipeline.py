@@ -16,7 +16,7 @@ import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from orchestration.invoicing.assets import finalized_invoices, invoice_drafts
-from orchestration.rating.assets import rating_models
+from orchestration.rating.assets import RATED_USAGE, rating_models
 from orchestration.usage.assets import daily_usage
 
 
@@ -37,9 +37,11 @@ def load_days(first: dt.date, last: dt.date) -> Stage:
         [daily_usage], resources=resources, instance=instance, tags=tags))  # fmt: skip
 
 
-def _monthly(name: str, assets: list[dg.AssetsDefinition], period_start: dt.date) -> Stage:
+def _monthly(name: str, assets: list[dg.AssetsDefinition], period_start: dt.date,
+             selection: list[dg.AssetKey] | None = None) -> Stage:  # fmt: skip
     return Stage(name, lambda resources, instance: dg.materialize(
-        assets, resources=resources, instance=instance, partition_key=period_start.isoformat()))  # fmt: skip
+        assets, resources=resources, instance=instance, partition_key=period_start.isoformat(),
+        selection=selection))  # fmt: skip
 
 
 def rating_stages(period_start: dt.date, *, load: tuple[dt.date, dt.date] | None = None) -> list[Stage]:
@@ -47,7 +49,7 @@ def rating_stages(period_start: dt.date, *, load: tuple[dt.date, dt.date] | None
     first, last = load or (period_start, next_period(period_start) - dt.timedelta(days=1))
     return [
         load_days(first, last),
-        _monthly("rating", [rating_models], period_start),
+        _monthly("rating", [rating_models], period_start, [RATED_USAGE]),
         _monthly("invoice drafts", [invoice_drafts], period_start),
     ]
 

@@ -159,3 +159,49 @@ def finalize(conn: Conn, invoice_id: Any, number: int) -> None:
         "where id in (select price_version_id from invoice_lines where invoice_id = %s) and locked_at is null",
         [invoice_id],
     )
+
+
+# Reconciliation of a period's drafts, for the invoicing stage's asset checks: rows returned are
+# the discrepancies. Lines sum to their invoice's subtotal (rating.invoice_lines, the dbt mart,
+# carries both figures for every line: its dbt test and this check compare the same columns):
+UNBALANCED_DRAFTS = """
+select distinct invoice_id, invoice_subtotal_minor, invoice_lines_total_minor
+from rating.invoice_lines
+where billing_period_start = %(period)s and invoice_status = 'draft'
+  and invoice_subtotal_minor <> invoice_lines_total_minor
+"""
+# ...and a draft's lines for its own period are exactly the period's rated usage (nothing lost,
+# nothing added, same price version and amount); adjustment lines are checked against finalized
+# invoices by construction (they are the difference).
+DRAFTS_VERSUS_RATED_USAGE = """
+with rated as (
+    select r.* from rating.rated_usage r
+    where r.period_start = %(period)s
+      and not exists (
+          select 1 from invoices f
+          where f.merchant_id = r.merchant_id and f.customer_id = r.customer_id and f.currency = r.currency
+            and f.period_start = r.period_start and f.status = 'finalized'
+      )
+),
+lines as (
+    select i.merchant_id, i.customer_id, i.currency, l.sku_id, l.price_version_id, l.quantity, l.event_count,
+           l.amount_minor
+    from invoice_lines l join invoices i on i.id = l.invoice_id
+    where i.period_start = %(period)s and i.status = 'draft' and l.usage_period_start = %(period)s
+)
+select coalesce(r.merchant_id, l.merchant_id), coalesce(r.customer_id, l.customer_id), coalesce(r.sku_id, l.sku_id)
+from rated r
+full outer join lines l
+  on l.merchant_id = r.merchant_id and l.customer_id = r.customer_id and l.currency = r.currency
+ and l.sku_id = r.sku_id
+where r.merchant_id is null or l.merchant_id is null or l.price_version_id <> r.price_version_id
+   or l.quantity <> r.quantity or l.event_count <> r.event_count or l.amount_minor <> r.amount_minor
+"""
+
+
+def unbalanced_drafts(conn: Conn, period_start: dt.date) -> list[Any]:
+    return conn.execute(UNBALANCED_DRAFTS, {"period": period_start}).fetchall()
+
+
+def drafts_versus_rated_usage(conn: Conn, period_start: dt.date) -> list[Any]:
+    return conn.execute(DRAFTS_VERSUS_RATED_USAGE, {"period": period_start}).fetchall()

@@ -34,3 +34,13 @@ def finalize_due(conn: psycopg.Connection[Any], now: dt.datetime, period: dt.dat
 
 def due_periods(conn: psycopg.Connection[Any], now: dt.datetime) -> list[dt.date]:
     return repository.due_periods(conn, now)
+
+
+def unbalanced_drafts(conn: psycopg.Connection[Any], period_start: dt.date) -> list[Any]:
+    """The period's drafts whose lines do not add up to their subtotal (none, unless a bug)."""
+    return repository.unbalanced_drafts(conn, period_start)
+
+
+def drafts_versus_rated_usage(conn: psycopg.Connection[Any], period_start: dt.date) -> list[Any]:
+    """Rated usage of the period missing from, or different on, its draft invoices (none, unless a bug)."""
+    return repository.drafts_versus_rated_usage(conn, period_start)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import psycopg
 
+from billbo import dbt
 from billbo.clickhouse.client import ClickHouseLocation, create_client
 from billbo.migrations import clickhouse as ch_migrations
 from billbo.migrations import postgres as pg_migrations
@@ -30,6 +31,8 @@ def migrate(settings: Settings, databases: Databases) -> dict[str, list[str]]:
     with psycopg.connect(databases.postgres_url, connect_timeout=10) as conn:
         before = pg_migrations.pending(conn, settings.migrations_dir / "postgres")
     pg_migrations.migrate(databases.postgres_url, settings.migrations_dir / "postgres")
+    if not dbt.deploy_views(databases.postgres_url):
+        raise RuntimeError("deploying the dbt views failed (see dbt's output above)")
     client = create_client(databases.clickhouse_url, database="default")
     try:
         applied_ch = ch_migrations.migrate(

@@ -6,10 +6,11 @@ import dagster as dg
 
 from billbo.invoicing import service
 from orchestration.partitions import MONTHLY
-from orchestration.rating.assets import rating_models
+from orchestration.rating.assets import RATED_USAGE
 from orchestration.resources import PostgresResource
 
-RATED_USAGE = dg.AssetKey("rated_usage")
+BALANCED = "invoice_lines_sum_to_subtotals"
+RECONCILED = "invoice_lines_reconcile_with_rated_usage"
 
 
 @dg.asset(
@@ -18,6 +19,10 @@ RATED_USAGE = dg.AssetKey("rated_usage")
     group_name="invoicing",
     deps=[RATED_USAGE],
     automation_condition=dg.AutomationCondition.eager(),
+    check_specs=[
+        dg.AssetCheckSpec(BALANCED, asset="invoice_drafts"),
+        dg.AssetCheckSpec(RECONCILED, asset="invoice_drafts"),
+    ],
     description="One draft invoice per merchant, customer, period and currency, refreshed from rated usage; "
     "usage rated late for a finalised period goes on the next draft as an adjustment line.",
 )
@@ -25,7 +30,21 @@ def invoice_drafts(context: dg.AssetExecutionContext, postgres: PostgresResource
     period = dt.date.fromisoformat(context.partition_key)
     with postgres.connect() as conn:
         drafts = service.refresh_drafts(conn, period)
-    return dg.MaterializeResult(metadata={"drafts": drafts})
+        unbalanced = service.unbalanced_drafts(conn, period)
+        unreconciled = service.drafts_versus_rated_usage(conn, period)
+    return dg.MaterializeResult(
+        metadata={"drafts": drafts},
+        check_results=[
+            dg.AssetCheckResult(check_name=BALANCED, passed=not unbalanced,
+                                description="Each draft's subtotal equals the sum of its lines.",
+                                metadata={"unbalanced_invoices": len(unbalanced),
+                                          "examples": str([str(row[0]) for row in unbalanced[:5]])}),
+            dg.AssetCheckResult(check_name=RECONCILED, passed=not unreconciled,
+                                description="The drafts' lines for the period are exactly its rated usage.",
+                                metadata={"discrepancies": len(unreconciled),
+                                          "examples": str([tuple(map(str, row)) for row in unreconciled[:5]])}),
+        ],
+    )  # fmt: skip
 
 
 @dg.asset(
@@ -44,7 +63,7 @@ def finalized_invoices(context: dg.AssetExecutionContext, postgres: PostgresReso
     return dg.MaterializeResult(metadata={"finalized": finalized})
 
 
-rating_job = dg.define_asset_job("rating_job", selection=dg.AssetSelection.assets(rating_models, invoice_drafts))
+rating_job = dg.define_asset_job("rating_job", selection=dg.AssetSelection.assets(RATED_USAGE, invoice_drafts))
 finalization_job = dg.define_asset_job("finalization_job", selection=[finalized_invoices])
 
 

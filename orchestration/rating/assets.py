@@ -5,7 +5,8 @@ shows which check failed for which period. dbt ``unit_tests`` check the SQL, not
 run in the test suite (``tests/dbt_project``), not on every rating run.
 """
 
-import json
+import os
+import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,10 +15,11 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from billbo.dbt import use_postgres
 from orchestration.partitions import MONTHLY
-from orchestration.rating.project import BillboTranslator, ensure_manifest
+from orchestration.rating.project import PERIOD_ENV, BillboTranslator, ensure_manifest, warm_target_path
 from orchestration.resources import PostgresResource
 
-RATING_MODELS = "+rated_usage"
+RATING_MODELS = "+rated_usage"  # the mart and the views it reads (virtual assets: see BillboTranslator)
+RATED_USAGE = dg.AssetKey("rated_usage")
 
 
 @dbt_assets(
@@ -29,8 +31,24 @@ RATING_MODELS = "+rated_usage"
     dagster_dbt_translator=BillboTranslator(),
 )
 def rating_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, postgres: PostgresResource) -> Iterator[Any]:
-    """dbt build of ``rated_usage`` and everything it reads, with its tests, for one billing period."""
-    period = context.partition_key[:7]  # "2026-03-01" -> "2026-03"
+    """dbt build of ``rated_usage`` with its tests for one billing period (the selected models: runs
+    select the mart; the views are deployed by ``billbo migrate``)."""
     use_postgres(postgres.url)
-    args = ["build", "--vars", json.dumps({"period": period}), "--exclude", "test_type:unit"]
-    yield from dbt.cli(args, context=context).stream()
+    os.environ[PERIOD_ENV] = context.partition_key[:7]  # "2026-03-01" -> "2026-03"
+    target = warm_target_path(context.run_id)
+    yield from dbt.cli(["build", "--exclude", "test_type:unit"], context=context, target_path=target).stream()
+    shutil.rmtree(target, ignore_errors=True)  # kept when the run failed, for its logs and artifacts
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    select="invoice_lines",
+    name="invoice_models",
+    partitions_def=MONTHLY,
+    dagster_dbt_translator=BillboTranslator(),
+)
+def invoice_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, postgres: PostgresResource) -> Iterator[Any]:
+    """The ``invoice_lines`` mart: a view over the invoicing stage's tables (deployed by ``billbo
+    migrate``), with its dbt tests (lines sum to invoice totals, every line has a price version)."""
+    use_postgres(postgres.url)
+    yield from dbt.cli(["build"], context=context).stream()

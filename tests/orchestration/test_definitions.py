@@ -6,21 +6,48 @@ from billbo.migrations.runner import Databases
 from orchestration.definitions import build_definitions, defs
 
 
-def test_definitions_load() -> None:
+def test_the_stages_form_one_lineage_from_clickhouse_to_finalised_invoices() -> None:
+    graph = defs.get_repository_def().asset_graph
+    materializable = {key.to_user_string() for key in graph.materializable_asset_keys}
+    assert {"daily_usage", "rated_usage", "invoice_drafts", "finalized_invoices"} <= materializable
+    # Usage flows into dbt through the staging view of its source, and rated usage into invoices.
+    assert dg.AssetKey("daily_usage") in graph.get(dg.AssetKey("stg_billbo__usage_daily")).parent_keys
+    assert dg.AssetKey("rated_usage") in graph.get(dg.AssetKey("invoice_drafts")).parent_keys
+    assert dg.AssetKey("invoice_drafts") in graph.get(dg.AssetKey("finalized_invoices")).parent_keys
+    # The views are virtual: the same for every period, never rebuilt by a rating run.
+    assert graph.get(dg.AssetKey("int_usage_priced")).is_virtual
+    assert not graph.get(dg.AssetKey("rated_usage")).is_virtual
+
+
+def test_dbt_tests_and_reconciliations_are_asset_checks() -> None:
+    graph = defs.get_repository_def().asset_graph
+    checks = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
+    assert {
+        ("daily_usage", "reconciles_with_clickhouse"),
+        ("rated_usage", "rated_usage_reconciles_with_usage"),
+        ("rated_usage", "rated_usage_breakdown_adds_up"),
+        ("rated_usage", "price_tiers_are_contiguous"),
+        ("rated_usage", "relationships_rated_usage_price_version_id__id__source_billbo_price_versions_"),
+        ("invoice_drafts", "invoice_lines_sum_to_subtotals"),
+        ("invoice_drafts", "invoice_lines_reconcile_with_rated_usage"),
+    } <= checks
+
+
+def test_schedules_sensors_and_automation() -> None:
     repository = defs.get_repository_def()
-    assert {key.to_user_string() for key in repository.asset_graph.get_all_asset_keys()} == {
-        "daily_usage", "rated_usage", "invoice_drafts",
-    }  # fmt: skip
     assert sorted(s.name for s in repository.schedule_defs) == ["finalization", "hourly_rating", "hourly_usage"]
     # The automation sensor is Dagster's own, made because rated_usage and invoice_drafts are eager.
     assert sorted(s.name for s in repository.sensor_defs) == ["default_automation_condition_sensor", "late_events"]
-    assert repository.get_job("usage_job") is not None
+    for job in ("usage_job", "rating_job", "finalization_job"):
+        assert repository.get_job(job) is not None
     graph = repository.asset_graph
     for name in ("rated_usage", "invoice_drafts"):  # late usage flows on without anyone asking
         assert graph.get(dg.AssetKey(name)).automation_condition is not None
+    assert graph.get(dg.AssetKey("stg_billbo__skus")).automation_condition is None
 
 
 def test_resources_follow_the_databases(databases: Databases) -> None:
     built = build_definitions(databases)
     assert built.resources is not None
     assert built.resources["postgres"].url == databases.postgres_url
+    assert built.resources["dbt"].project_dir.endswith("dbt_project")

@@ -14,9 +14,6 @@ final as (
         sum(event_count) as event_count,
         count(*) as usage_days
     from daily
-    {% if var('period', none) %}
-    where period_start = to_date('{{ var("period") }}', 'YYYY-MM')
-    {% endif %}
     group by merchant_id, customer_id, sku_id, period_start
 )
 

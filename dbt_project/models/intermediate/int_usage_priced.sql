@@ -25,18 +25,38 @@ in_force as (
     join versions
         on versions.merchant_id = usage.merchant_id
         and versions.sku_id = usage.sku_id
-        and versions.effective_from <= usage.period_start::timestamptz
+        -- periods start at midnight UTC, whatever the session's time zone
+        and versions.effective_from <= usage.period_start::timestamp at time zone 'UTC'
     order by usage.merchant_id, usage.customer_id, usage.sku_id, usage.period_start, versions.effective_from desc
+),
+
+rated as (
+    select
+        *,
+        billbo_rating(
+            pricing_model, unit_price, package_size, package_price, tiers, included_quantity, minimum_charge,
+            quantity, event_count > 0
+        ) as rating
+    from in_force
 ),
 
 final as (
     select
-        *,
-        billbo_rate(
-            pricing_model, unit_price, package_size, package_price, tiers, included_quantity, minimum_charge,
-            quantity, event_count > 0
-        ) as amount_unrounded
-    from in_force
+        merchant_id,
+        customer_id,
+        sku_id,
+        period_start,
+        quantity,
+        event_count,
+        usage_days,
+        price_version_id,
+        price_version,
+        pricing_model,
+        (rating ->> 'billable_quantity')::numeric as billable_quantity,
+        rating -> 'lines' as tier_breakdown,
+        (rating ->> 'minimum_top_up')::numeric as minimum_top_up,
+        (rating ->> 'amount')::numeric as amount_unrounded
+    from rated
 )
 
 select * from final

@@ -1,7 +1,11 @@
+{{ config(indexes=[{'columns': ['merchant_id', 'customer_id', 'sku_id', 'period_start'], 'unique': true}]) }}
+-- One billing period per run (macros/rating_period.sql): the views below are the same for every
+-- period, and Postgres pushes the period filter down to usage_daily's period index.
 with
 
 priced as (
     select * from {{ ref('int_usage_priced') }}
+    where {{ in_rating_period() }}
 ),
 
 skus as (
@@ -20,17 +24,21 @@ final as (
         priced.period_start,
         priced.quantity,
         priced.event_count,
+        priced.usage_days,
         priced.price_version_id,
         priced.price_version,
         priced.pricing_model,
         skus.currency,
+        priced.billable_quantity,
+        priced.tier_breakdown,
+        priced.minimum_top_up,
         priced.amount_unrounded,
         -- The one rounding rule: half away from zero (Postgres' numeric round), to the minor unit.
         round(priced.amount_unrounded * power(10::numeric, currencies.minor_unit_exponent))::bigint
             as amount_minor
     from priced
-    join skus on skus.merchant_id = priced.merchant_id and skus.sku_id = priced.sku_id
-    join currencies on currencies.currency = skus.currency
+    inner join skus on priced.merchant_id = skus.merchant_id and priced.sku_id = skus.sku_id
+    inner join currencies on skus.currency = currencies.currency
 )
 
 select * from final

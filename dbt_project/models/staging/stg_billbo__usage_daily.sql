@@ -10,7 +10,8 @@ final as (
         customer_id,
         sku_id,
         day as usage_day,
-        date_trunc('month', day)::date as period_start,
+        -- the expression of usage_daily_period_idx: a period's rows are read through that index
+        date_trunc('month', day::timestamp)::date as period_start,
         quantity,
         event_count,
         event_checksum

@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from billbo.dbt import run_dbt
+from billbo.dbt import rate_period
 from billbo.invoicing import service
 from billbo.migrations.runner import Databases
 
@@ -35,7 +35,7 @@ def _seed(conn: Any) -> tuple[uuid.UUID, list[uuid.UUID]]:
 
 
 def _rate(databases: Databases) -> None:
-    assert run_dbt(["build", "--select", "+rated_usage", "--vars", "{period: '2026-02'}"], databases.postgres_url)
+    assert rate_period("2026-02", databases.postgres_url)
 
 
 def test_drafts_then_finalised_invoices_with_gapless_numbers(databases: Databases) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 
 from billbo import periods
-from billbo.dbt import run_dbt
+from billbo.dbt import rate_period
 from billbo.invoicing import service as invoicing
 from billbo.migrations.runner import Databases
 from tests.dashboard_api.conftest import Browser
@@ -27,9 +27,7 @@ def test_invoice_lines_are_explained(browser: Browser, new_browser: Any, databas
         for day, quantity, checksum in ((1, "60", 111), (2, "100.5", 222)):
             conn.execute("insert into usage_daily values (%s, %s, %s, %s, %s, 3, %s)",
                          [me["merchant_id"], customer, sku["id"], period.replace(day=day), quantity, checksum])  # fmt: skip
-    assert run_dbt(
-        ["build", "--select", "+rated_usage", "--vars", f"{{period: '{period:%Y-%m}'}}"], databases.postgres_url
-    )
+    assert rate_period(f"{period:%Y-%m}", databases.postgres_url)
     with psycopg.connect(databases.postgres_url) as conn:
         invoicing.refresh_drafts(conn, period)
 
