@@ -34,7 +34,8 @@ rated as (
     select
         *,
         billbo_rating(
-            pricing_model, unit_price, package_size, package_price, tiers, included_quantity, minimum_charge,
+            pricing_model::pricing_model, unit_price, package_size, package_price, tiers, included_quantity,
+            minimum_charge,
             quantity, event_count > 0
         ) as rating
     from in_force

@@ -26,7 +26,7 @@ final as (
         versions.merchant_id,
         versions.sku_id,
         versions.version as price_version,
-        versions.model as pricing_model,
+        versions.model::text as pricing_model,  -- text: readable by every client and by dbt unit tests
         versions.effective_from,
         versions.unit_price,
         versions.package_size,
