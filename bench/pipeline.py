@@ -133,7 +133,7 @@ class Peaks:
 
 
 def timed_stages(stages: list[pipeline.Stage], urls: Databases, instance: dg.DagsterInstance) -> dict[str, float]:
-    seconds = {name: round(took, 2) for name, took in pipeline.run(stages, resources(urls), instance)}
+    seconds = {done.name: round(done.seconds, 2) for done in pipeline.run(stages, resources(urls), instance)}
     seconds["total"] = round(sum(seconds.values()), 2)
     return seconds
 

@@ -30,8 +30,8 @@ def rate(period: str = typer.Option(..., help="Billing period, YYYY-MM")) -> Non
     instance = dg.DagsterInstance.from_config(str(dagster_home(settings)))
     stages = pipeline.rating_stages(start)
     with typer.progressbar(length=len(stages), label=period) as progress:
-        for name, seconds in pipeline.run(stages, resources(database_urls(settings)), instance):
-            progress.label = f"{period}: {name} done in {seconds:.1f} s"
+        for done in pipeline.run(stages, resources(database_urls(settings)), instance):
+            progress.label = f"{period}: {done.name} done in {done.seconds:.1f} s"
             progress.update(1)
     typer.echo(f"{period}: usage loaded, rated, draft invoices refreshed")
 

@@ -58,13 +58,18 @@ def finalization_stage(period_start: dt.date) -> Stage:
     return _monthly("finalization", [finalized_invoices], period_start)
 
 
-def run(
-    stages: list[Stage], resources: Mapping[str, object], instance: dg.DagsterInstance
-) -> Iterator[tuple[str, float]]:
-    """Run the stages in order; yields each stage's name and seconds once it succeeded."""
+@dataclass(frozen=True)
+class StageRun:
+    name: str
+    seconds: float
+    result: dg.ExecuteInProcessResult
+
+
+def run(stages: list[Stage], resources: Mapping[str, object], instance: dg.DagsterInstance) -> Iterator[StageRun]:
+    """Run the stages in order; yields each one once it succeeded (a failed stage raises)."""
     for stage in stages:
         started = time.perf_counter()
         result = stage.run(resources, instance)
         if not result.success:
             raise RuntimeError(f"the {stage.name} stage failed")
-        yield stage.name, time.perf_counter() - started
+        yield StageRun(stage.name, time.perf_counter() - started, result)

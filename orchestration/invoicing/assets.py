@@ -20,8 +20,8 @@ RECONCILED = "invoice_lines_reconcile_with_rated_usage"
     deps=[RATED_USAGE],
     automation_condition=dg.AutomationCondition.eager(),
     check_specs=[
-        dg.AssetCheckSpec(BALANCED, asset="invoice_drafts"),
-        dg.AssetCheckSpec(RECONCILED, asset="invoice_drafts"),
+        dg.AssetCheckSpec(BALANCED, asset="invoice_drafts", blocking=True),
+        dg.AssetCheckSpec(RECONCILED, asset="invoice_drafts", blocking=True),
     ],
     description="One draft invoice per merchant, customer, period and currency, refreshed from rated usage; "
     "usage rated late for a finalised period goes on the next draft as an adjustment line.",

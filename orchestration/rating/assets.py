@@ -35,7 +35,7 @@ def rating_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, postgr
     select the mart; the views are deployed by ``billbo migrate``)."""
     use_postgres(postgres.url)
     os.environ[PERIOD_ENV] = context.partition_key[:7]  # "2026-03-01" -> "2026-03"
-    target = warm_target_path(context.run_id)
+    target = warm_target_path(context.run.run_id)
     yield from dbt.cli(["build", "--exclude", "test_type:unit"], context=context, target_path=target).stream()
     shutil.rmtree(target, ignore_errors=True)  # kept when the run failed, for its logs and artifacts
 

@@ -17,7 +17,8 @@ RECONCILES = "reconciles_with_clickhouse"
     # A backfill of many days is one run and one ClickHouse scan, not one run per day.
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="usage",
-    check_specs=[dg.AssetCheckSpec(RECONCILES, asset="daily_usage")],
+    # Blocking: a day that does not reconcile stops its run before rating reads it.
+    check_specs=[dg.AssetCheckSpec(RECONCILES, asset="daily_usage", blocking=True)],
     description="Deduplicated quantity, event count and event-id checksum per merchant, customer, SKU and day "
     "(UTC). Re-running a day replaces it exactly.",
 )
