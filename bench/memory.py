@@ -17,32 +17,35 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def descendants(pid: int) -> list[int]:
-    """pid and every process below it (children of children too)."""
+def descendants(pid: int, exclude: frozenset[int] = frozenset()) -> list[int]:
+    """pid and every process below it (children of children too), less the excluded subtrees."""
     found, todo = [pid], [pid]
     while todo:
         parent = todo.pop()
         try:
-            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+            children = [int(c) for c in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
         except OSError:
             continue
-        found.extend(int(c) for c in children)
-        todo.extend(int(c) for c in children)
+        children = [c for c in children if c not in exclude]
+        found.extend(children)
+        todo.extend(children)
     return found
 
 
 class MemorySampler(threading.Thread):
-    """The peak RSS of a process (with ``tree``: summed with all its descendants), every 50 ms."""
+    """The peak RSS of a process (with ``tree``: summed with all its descendants but the
+    ``exclude``d ones and theirs), every 50 ms."""
 
-    def __init__(self, pid: int, *, tree: bool = False) -> None:
+    def __init__(self, pid: int, *, tree: bool = False, exclude: frozenset[int] = frozenset()) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.tree = tree
+        self.exclude = exclude
         self.peak = 0.0
         self._done = threading.Event()
 
     def sample(self) -> float:
-        pids = descendants(self.pid) if self.tree else [self.pid]
+        pids = descendants(self.pid, self.exclude) if self.tree else [self.pid]
         return sum(rss_mb(pid) for pid in pids)
 
     def run(self) -> None:

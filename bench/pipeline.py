@@ -112,10 +112,14 @@ class Peaks:
 
     def __init__(self, servers: DatabaseServers) -> None:
         assert servers.clickhouse and servers.clickhouse.process and servers.postgres and servers.postgres.process
+        clickhouse, postgres = servers.clickhouse.process.pid, servers.postgres.process.pid
         self.samplers = {
-            "pipeline_process_tree_mb": MemorySampler(os.getpid(), tree=True),
-            "clickhouse_server_mb": MemorySampler(servers.clickhouse.process.pid, tree=True),
-            "postgres_server_mb": MemorySampler(servers.postgres.process.pid, tree=True),
+            # this process and the dbt processes it starts; the database servers are counted apart
+            "pipeline_process_tree_mb": MemorySampler(
+                os.getpid(), tree=True, exclude=frozenset({clickhouse, postgres})
+            ),
+            "clickhouse_server_mb": MemorySampler(clickhouse, tree=True),
+            "postgres_server_mb": MemorySampler(postgres, tree=True),
         }
         for sampler in self.samplers.values():
             sampler.start()
