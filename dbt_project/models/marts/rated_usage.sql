@@ -33,9 +33,7 @@ final as (
         priced.tier_breakdown,
         priced.minimum_top_up,
         priced.amount_unrounded,
-        -- The one rounding rule: half away from zero (Postgres' numeric round), to the minor unit.
-        round(priced.amount_unrounded * power(10::numeric, currencies.minor_unit_exponent))::bigint
-            as amount_minor
+        {{ to_minor_units('priced.amount_unrounded', 'currencies.minor_unit_exponent') }} as amount_minor
     from priced
     inner join skus on priced.merchant_id = skus.merchant_id and priced.sku_id = skus.sku_id
     inner join currencies on skus.currency = currencies.currency
