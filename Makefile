@@ -1,5 +1,5 @@
 # The README's commands. Each bootstraps first: a fresh machine needs nothing installed by hand.
-.PHONY: up test lint typecheck pytest bootstrap bench-clickhouse-server bench-ingest bench-dashboard
+.PHONY: up test lint typecheck pytest bootstrap bench-clickhouse-server bench-ingest bench-dashboard bench-pipeline
 
 VENV := .venv/bin
 
@@ -29,3 +29,6 @@ bench-ingest: bootstrap
 
 bench-dashboard: bootstrap
 	$(VENV)/python -m bench.dashboard
+
+bench-pipeline: bootstrap
+	$(VENV)/python -m bench.pipeline
