@@ -1,14 +1,84 @@
 -- migrate:up
--- The tier math with its workings: billbo_rating returns what billbo_rate returned (its "amount")
--- together with the line of each tier the quantity reached, so every rated amount can be
--- explained. billbo_rate becomes a thin wrapper, so the math exists once in SQL; the property
--- test (tests/billbo/pricing/test_sql_function.py) holds both the amount and the lines equal to
--- billbo/pricing/models.py. Numbers are JSON strings: exact in every client that reads them.
+-- The tier math with its workings, one function per pricing model, mirroring the classes of
+-- billbo/pricing/models.py: each takes the billable quantity (above zero) and returns the lines
+-- of the calculation; billbo_rating applies the period rules around them (a negative net rates as
+-- zero, the included quantity comes off first, the minimum charge tops up a period with usage)
+-- and returns the amount with its breakdown. billbo_rate, which the rating models called before,
+-- becomes a thin wrapper, so the math exists once in SQL; the property test
+-- (tests/billbo/pricing/test_sql_function.py) holds amounts and lines equal to the Python module.
+-- Numbers are JSON strings: exact in every client that reads them.
 --
--- {"billable_quantity": "150", "subtotal": "12.5", "minimum_top_up": "0", "amount": "12.5",
---  "lines": [{"tier": 1, "from": "0", "up_to": "100", "quantity": "100", "unit_price": "0.1",
---             "flat_fee": "0", "amount": "10.0"}, ...]}
+-- billbo_rating(...) = {"billable_quantity": "150", "subtotal": "12.5", "minimum_top_up": "0",
+--   "amount": "12.5", "lines": [{"tier": 1, "from": "0", "up_to": "100", "quantity": "100",
+--   "unit_price": "0.1", "flat_fee": "0", "amount": "10.0"}, ...]}
 -- per_unit and package give one line without a tier; package's quantity is the packages billed.
+
+create function billbo_line(
+    tier integer, lower_bound numeric, up_to text, quantity numeric, unit_price numeric, flat_fee numeric
+) returns jsonb
+language sql immutable parallel safe as $$
+    select jsonb_build_object(
+        'tier', tier, 'from', lower_bound::text, 'up_to', up_to, 'quantity', quantity::text,
+        'unit_price', unit_price::text, 'flat_fee', flat_fee::text, 'amount', (quantity * unit_price + flat_fee)::text)
+$$;
+
+-- Per unit: quantity times price.
+create function billbo_lines_per_unit(unit_price numeric, billable numeric) returns jsonb
+language sql immutable parallel safe as $$
+    select jsonb_build_array(billbo_line(null, null, null, billable, unit_price, 0))
+$$;
+
+-- Package: every started package of package_size units costs package_price.
+create function billbo_lines_package(package_size numeric, package_price numeric, billable numeric) returns jsonb
+language sql immutable parallel safe as $$
+    select jsonb_build_array(billbo_line(
+        null, null, null,
+        div(billable, package_size) + case when mod(billable, package_size) > 0 then 1 else 0 end,
+        package_price, 0))
+$$;
+
+-- Graduated: each tier prices the units that fall in it, (previous up_to, up_to], and adds its
+-- flat fee once usage enters it.
+create function billbo_lines_graduated(tiers jsonb, billable numeric) returns jsonb
+language plpgsql immutable parallel safe as $$
+declare
+    lines jsonb := '[]'::jsonb;
+    lower_bound numeric := 0;
+    upper_bound numeric;
+    tier record;
+begin
+    for tier in select value, ordinality::integer as position from jsonb_array_elements(tiers) with ordinality loop
+        exit when billable <= lower_bound;
+        upper_bound := case when tier.value->>'up_to' is null then billable
+                            else least(billable, (tier.value->>'up_to')::numeric) end;
+        lines := lines || billbo_line(tier.position, lower_bound, tier.value->>'up_to', upper_bound - lower_bound,
+                                      (tier.value->>'unit_price')::numeric,
+                                      coalesce((tier.value->>'flat_fee')::numeric, 0));
+        lower_bound := upper_bound;
+    end loop;
+    return lines;
+end;
+$$;
+
+-- Volume: the tier the whole quantity falls in prices every unit, plus that tier's flat fee.
+create function billbo_lines_volume(tiers jsonb, billable numeric) returns jsonb
+language plpgsql immutable parallel safe as $$
+declare
+    lower_bound numeric := 0;
+    tier record;
+begin
+    for tier in select value, ordinality::integer as position from jsonb_array_elements(tiers) with ordinality loop
+        if tier.value->>'up_to' is null or billable <= (tier.value->>'up_to')::numeric then
+            return jsonb_build_array(billbo_line(tier.position, lower_bound, tier.value->>'up_to', billable,
+                                                 (tier.value->>'unit_price')::numeric,
+                                                 coalesce((tier.value->>'flat_fee')::numeric, 0)));
+        end if;
+        lower_bound := (tier.value->>'up_to')::numeric;
+    end loop;
+    raise exception 'the last tier must be open-ended' using errcode = 'data_exception';
+end;
+$$;
+
 create function billbo_rating(
     model pricing_model,
     unit_price numeric,
@@ -27,56 +97,14 @@ declare
     lines jsonb := '[]'::jsonb;
     subtotal numeric := 0;
     top_up numeric := 0;
-    lower_bound numeric := 0;
-    upper_bound numeric;
-    units numeric;
-    fee numeric;
-    line_amount numeric;
-    packages numeric;
-    position integer := 0;
-    tier jsonb;
 begin
     if billable > 0 then
-        if model = 'per_unit' then
-            line_amount := billable * unit_price;
-            lines := jsonb_build_array(jsonb_build_object(
-                'tier', null, 'from', null, 'up_to', null, 'quantity', billable::text,
-                'unit_price', unit_price::text, 'flat_fee', '0', 'amount', line_amount::text));
-        elsif model = 'package' then
-            packages := div(billable, package_size) + case when mod(billable, package_size) > 0 then 1 else 0 end;
-            line_amount := packages * package_price;
-            lines := jsonb_build_array(jsonb_build_object(
-                'tier', null, 'from', null, 'up_to', null, 'quantity', packages::text,
-                'unit_price', package_price::text, 'flat_fee', '0', 'amount', line_amount::text));
-        elsif model = 'graduated' then
-            for tier in select value from jsonb_array_elements(tiers) loop
-                position := position + 1;
-                exit when billable <= lower_bound;
-                upper_bound := case when tier->>'up_to' is null then billable
-                                    else least(billable, (tier->>'up_to')::numeric) end;
-                units := upper_bound - lower_bound;
-                fee := coalesce((tier->>'flat_fee')::numeric, 0);
-                line_amount := units * (tier->>'unit_price')::numeric + fee;
-                lines := lines || jsonb_build_object(
-                    'tier', position, 'from', lower_bound::text, 'up_to', tier->>'up_to', 'quantity', units::text,
-                    'unit_price', tier->>'unit_price', 'flat_fee', fee::text, 'amount', line_amount::text);
-                lower_bound := upper_bound;
-            end loop;
-        elsif model = 'volume' then
-            for tier in select value from jsonb_array_elements(tiers) loop
-                position := position + 1;
-                if tier->>'up_to' is null or billable <= (tier->>'up_to')::numeric then
-                    fee := coalesce((tier->>'flat_fee')::numeric, 0);
-                    line_amount := billable * (tier->>'unit_price')::numeric + fee;
-                    lines := jsonb_build_array(jsonb_build_object(
-                        'tier', position, 'from', lower_bound::text, 'up_to', tier->>'up_to',
-                        'quantity', billable::text, 'unit_price', tier->>'unit_price', 'flat_fee', fee::text,
-                        'amount', line_amount::text));
-                    exit;
-                end if;
-                lower_bound := (tier->>'up_to')::numeric;
-            end loop;
-        end if;
+        lines := case model
+            when 'per_unit' then billbo_lines_per_unit(unit_price, billable)
+            when 'package' then billbo_lines_package(package_size, package_price, billable)
+            when 'graduated' then billbo_lines_graduated(tiers, billable)
+            when 'volume' then billbo_lines_volume(tiers, billable)
+        end;
         select coalesce(sum((line->>'amount')::numeric), 0) into subtotal from jsonb_array_elements(lines) line;
     end if;
     if coalesce(had_usage, net > 0) then

@@ -34,9 +34,12 @@ def rating_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, postgr
     """dbt build of ``rated_usage`` with its tests for one billing period (the selected models: runs
     select the mart; the views are deployed by ``billbo migrate``)."""
     use_postgres(postgres.url)
-    os.environ[PERIOD_ENV] = context.partition_key[:7]  # "2026-03-01" -> "2026-03"
+    os.environ[PERIOD_ENV] = context.partition_key[:7]  # "2026-03-01" -> "2026-03", for the dbt process
     target = warm_target_path(context.run.run_id)
-    yield from dbt.cli(["build", "--exclude", "test_type:unit"], context=context, target_path=target).stream()
+    try:
+        yield from dbt.cli(["build", "--exclude", "test_type:unit"], context=context, target_path=target).stream()
+    finally:
+        del os.environ[PERIOD_ENV]
     shutil.rmtree(target, ignore_errors=True)  # kept when the run failed, for its logs and artifacts
 
 

@@ -46,8 +46,9 @@ def test_a_price_change_is_tested_on_a_past_period_then_applied(databases: Datab
         conn.execute("insert into usage_daily values (%s, %s, %s, '2026-05-07', 10, 4, 99)", [merchant, customer, sku])
     assert rate_period("2026-05", databases.postgres_url)  # May was billed 10 x 1.00 = 10.00 EUR
     next_period = (period_start(dt.datetime.now(dt.UTC)) + dt.timedelta(days=32)).date().replace(day=1)
-    tiers = [{"up_to": "5", "unit_price": "1", "flat_fee": "0"}, {"up_to": None, "unit_price": "0.5", "flat_fee": "0"}]
-    change = {"merchant_id": str(merchant), "sku_id": str(sku), "effective_from": next_period.isoformat(),
+    tiers: list[dict[str, str | None]] = [{"up_to": "5", "unit_price": "1", "flat_fee": "0"},
+                                          {"up_to": None, "unit_price": "0.5", "flat_fee": "0"}]  # fmt: skip
+    change: dict[str, str] = {"merchant_id": str(merchant), "sku_id": str(sku), "effective_from": next_period.isoformat(),
               "pricing_model": "graduated", "tiers": json.dumps(tiers), "reason": "volume discount"}  # fmt: skip
     url = databases.postgres_url
 

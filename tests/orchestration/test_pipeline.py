@@ -38,7 +38,7 @@ def _seed(conn: Any) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
 
 
 def _run(databases: Databases, stages: list[pipeline.Stage]) -> list[dg.AssetCheckEvaluation]:
-    checks = []
+    checks: list[dg.AssetCheckEvaluation] = []
     for done in pipeline.run(stages, resources(databases), dg.DagsterInstance.ephemeral()):
         checks.extend(done.result.get_asset_check_evaluations())
     return checks
