@@ -32,13 +32,21 @@ in_force as (
 
 rated as (
     select
-        *,
-        billbo_rating(
-            pricing_model::pricing_model, unit_price, package_size, package_price, tiers, included_quantity,
-            minimum_charge,
-            quantity, event_count > 0
-        ) as rating
+        in_force.*,
+        priced.rating
     from in_force
+    -- A subquery with offset 0 is evaluated apart, once per line: inlined, billbo_rating would run
+    -- once per use of its result below (four times; profiled: 2.0 s instead of 0.6 s for 20,000
+    -- lines). Unlike a materialized CTE, it keeps the period filter pushed down to usage_daily.
+    cross join lateral (
+        select
+            billbo_rating(
+                in_force.pricing_model::pricing_model, in_force.unit_price, in_force.package_size,
+                in_force.package_price, in_force.tiers, in_force.included_quantity, in_force.minimum_charge,
+                in_force.quantity, in_force.event_count > 0
+            ) as rating
+        offset 0
+    ) as priced
 ),
 
 final as (
