@@ -15,7 +15,13 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from billbo.dbt import use_postgres
 from orchestration.partitions import MONTHLY
-from orchestration.rating.project import PERIOD_ENV, BillboTranslator, ensure_manifest, warm_target_path
+from orchestration.rating.project import (
+    PERIOD_ENV,
+    BillboTranslator,
+    ensure_manifest,
+    save_parse_state,
+    warm_target_path,
+)
 from orchestration.resources import PostgresResource
 
 RATING_MODELS = "+rated_usage"  # the mart and the views it reads (virtual assets: see BillboTranslator)
@@ -40,6 +46,7 @@ def rating_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, postgr
         yield from dbt.cli(["build", "--exclude", "test_type:unit"], context=context, target_path=target).stream()
     finally:
         del os.environ[PERIOD_ENV]
+    save_parse_state(target)
     shutil.rmtree(target, ignore_errors=True)  # kept when the run failed, for its logs and artifacts
 
 
