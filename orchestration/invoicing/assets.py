@@ -5,6 +5,7 @@ import datetime as dt
 import dagster as dg
 
 from billbo.invoicing import service
+from orchestration.automation import RERUN_WHEN_INPUTS_CHANGE
 from orchestration.partitions import MONTHLY
 from orchestration.rating.assets import RATED_USAGE
 from orchestration.resources import PostgresResource
@@ -18,7 +19,7 @@ RECONCILED = "invoice_lines_reconcile_with_rated_usage"
     backfill_policy=dg.BackfillPolicy.multi_run(1),
     group_name="invoicing",
     deps=[RATED_USAGE],
-    automation_condition=dg.AutomationCondition.eager(),
+    automation_condition=RERUN_WHEN_INPUTS_CHANGE,
     check_specs=[
         dg.AssetCheckSpec(BALANCED, asset="invoice_drafts", blocking=True),
         dg.AssetCheckSpec(RECONCILED, asset="invoice_drafts", blocking=True),

@@ -20,6 +20,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from packaging import version
 
 from billbo.dbt import PROJECT_DIR, run_dbt
+from orchestration.automation import RERUN_WHEN_INPUTS_CHANGE
 
 MANIFEST = PROJECT_DIR / "target" / "manifest.json"
 PERIOD_ENV = "BILLBO_RATING_PERIOD"  # read by macros/rating_period.sql
@@ -99,14 +100,42 @@ class BillboTranslator(DagsterDbtTranslator):
             return SOURCE_ASSETS.get(name, dg.AssetKey(["billbo", name]))
         return dg.AssetKey(dbt_resource_props["name"])  # model names are unique; the schema is always rating
 
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> dg.AssetSpec:
+        """A table model also depends, in Dagster, on the sources it reads through views: Dagster
+        does not see an update travel through a view that is never materialised, so without this
+        edge a reloaded day of usage would not re-rate its month."""
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest["nodes"].get(unique_id)
+        if node is None or node["resource_type"] != "model" or _is_view(node):
+            return spec
+        known = {dep.asset_key for dep in spec.deps}
+        extra = [key for key in self._sources_through_views(manifest, node) if key not in known]
+        return spec.merge_attributes(deps=extra) if extra else spec
+
+    def _sources_through_views(self, manifest: Mapping[str, Any], node: Mapping[str, Any]) -> list[dg.AssetKey]:
+        keys: list[dg.AssetKey] = []
+        for parent_id in node["depends_on"]["nodes"]:
+            parent = manifest["nodes"].get(parent_id)
+            if parent is not None and parent["resource_type"] == "model" and _is_view(parent):
+                for key in self._sources_through_views(manifest, parent):
+                    if key not in keys:
+                        keys.append(key)
+            elif parent_id in manifest["sources"]:
+                keys.append(self.get_asset_key(manifest["sources"][parent_id]))
+        return keys
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return "rating"
 
     def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:  # type: ignore[type-arg]
-        if dbt_resource_props.get("config", {}).get("materialized") == "view":
+        if _is_view(dbt_resource_props):
             return None
         # When a day of usage is reloaded (late events), its month is re-rated by the daemon.
-        return dg.AutomationCondition.eager()
+        return RERUN_WHEN_INPUTS_CHANGE
+
+
+def _is_view(dbt_resource_props: Mapping[str, Any]) -> bool:
+    return bool(dbt_resource_props.get("config", {}).get("materialized") == "view")
 
 
 class BillboDbtCliResource(DbtCliResource):
