@@ -120,6 +120,8 @@ class Peaks:
             ),
             "clickhouse_server_mb": MemorySampler(clickhouse, tree=True),
             "postgres_server_mb": MemorySampler(postgres, tree=True),
+            # all of it at the same instant: the pipeline with both database servers
+            "all_processes_mb": MemorySampler(os.getpid(), tree=True),
         }
         for sampler in self.samplers.values():
             sampler.start()
