@@ -38,7 +38,11 @@ def rate(period: str = typer.Option(..., help="Billing period, YYYY-MM")) -> Non
 
 @invoices_app.command("close")
 def close() -> None:
-    """Finalise every draft whose period and grace period are over (gapless numbers)."""
+    """Finalise every draft whose period and grace period are over (gapless numbers), in one
+    transaction: all of them, or none if anything fails."""
+    now = dt.datetime.now(dt.UTC)
     with psycopg.connect(database_urls(get_settings()).postgres_url) as conn:
-        finalized = invoicing.finalize_due(conn, dt.datetime.now(dt.UTC))
-    typer.echo(f"finalized {finalized} invoice(s)")
+        due = invoicing.due_periods(conn, now)
+        with typer.progressbar(length=len(due), label="finalising") as progress:
+            finalized = invoicing.finalize_due(conn, now, on_period=lambda period, count: progress.update(1))
+    typer.echo(f"finalized {finalized} invoice(s) of {len(due)} period(s)")

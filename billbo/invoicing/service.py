@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -15,7 +16,12 @@ def refresh_drafts(conn: psycopg.Connection[Any], period_start: dt.date) -> int:
         return repository.refresh_drafts(conn, period_start)
 
 
-def finalize_due(conn: psycopg.Connection[Any], now: dt.datetime, period: dt.date | None = None) -> int:
+def finalize_due(
+    conn: psycopg.Connection[Any],
+    now: dt.datetime,
+    period: dt.date | None = None,
+    on_period: Callable[[dt.date, int], object] | None = None,
+) -> int:
     """Finalise every due draft (of one period, or of all), in one transaction: all get their
     merchant's next numbers, or (on any failure) none do, so numbers stay gapless.
 
@@ -26,9 +32,12 @@ def finalize_due(conn: psycopg.Connection[Any], now: dt.datetime, period: dt.dat
     with conn.transaction():
         for due_period in repository.due_periods(conn, now, period):
             repository.refresh_drafts(conn, due_period)
-            for invoice_id, merchant_id in repository.due_drafts(conn, now, due_period):
+            drafts = repository.due_drafts(conn, now, due_period)
+            for invoice_id, merchant_id in drafts:
                 repository.finalize(conn, invoice_id, repository.next_number(conn, merchant_id))
-                finalized += 1
+            finalized += len(drafts)
+            if on_period is not None:
+                on_period(due_period, len(drafts))
     return finalized
 
 

@@ -14,6 +14,7 @@ import pytest
 from billbo.dbt import PROJECT_DIR, rate_period, run_dbt
 from billbo.invoicing import service
 from billbo.migrations.runner import Databases
+from tests.dbt_project.records import merchant_with_sku
 
 
 def test_the_unit_tests_of_every_pricing_model_pass(databases: Databases) -> None:
@@ -33,11 +34,8 @@ def test_a_unit_test_fails_when_the_math_is_wrong(databases: Databases, tmp_path
 
 def test_tiers_that_are_not_contiguous_fail_the_tiers_test(databases: Databases) -> None:
     assert rate_period("2025-12", databases.postgres_url)  # rated_usage exists (the test reads it), tiers fine
-    merchant = uuid.uuid4()
     with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
-        conn.execute("insert into merchants (id, name) values (%s, 'tiers')", [merchant])
-        sku = conn.execute("insert into skus (merchant_id, name, unit, currency) values (%s, 's', 'u', 'USD') "
-                           "returning id", [merchant]).fetchone()[0]  # type: ignore[index]  # fmt: skip
+        merchant, sku = merchant_with_sku(conn, "tiers")
         version = conn.execute(
             "insert into price_versions (merchant_id, sku_id, version, model, effective_from) "
             "values (%s, %s, 1, 'graduated', '2026-01-01') returning id",
@@ -59,11 +57,9 @@ def test_tiers_that_are_not_contiguous_fail_the_tiers_test(databases: Databases)
 
 
 def test_an_invoice_whose_lines_do_not_add_up_fails_the_invoice_test(databases: Databases) -> None:
-    merchant, period = uuid.uuid4(), dt.date(2026, 8, 1)
+    period = dt.date(2026, 8, 1)
     with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
-        conn.execute("insert into merchants (id, name) values (%s, 'sums')", [merchant])
-        sku = conn.execute("insert into skus (merchant_id, name, unit, currency) values (%s, 's', 'u', 'USD') "
-                           "returning id", [merchant]).fetchone()[0]  # type: ignore[index]  # fmt: skip
+        merchant, sku = merchant_with_sku(conn, "sums")
         version = conn.execute(
             "insert into price_versions (merchant_id, sku_id, version, model, effective_from, unit_price) "
             "values (%s, %s, 1, 'per_unit', '2026-01-01', 0.5) returning id",

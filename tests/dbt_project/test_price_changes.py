@@ -15,6 +15,7 @@ import psycopg
 from billbo.dbt import PROJECT_DIR, rate_period, run_dbt
 from billbo.migrations.runner import Databases
 from billbo.periods import period_start
+from tests.dbt_project.records import merchant_with_sku
 
 COLUMNS = ["merchant_id", "sku_id", "effective_from", "pricing_model", "unit_price", "package_size", "package_price",
            "included_quantity", "minimum_charge", "tiers", "reason"]  # fmt: skip
@@ -36,11 +37,9 @@ def _dbt(project: Path, url: str, *args: str) -> bool:
 
 
 def test_a_price_change_is_tested_on_a_past_period_then_applied(databases: Databases, tmp_path: Path) -> None:
-    merchant, customer = uuid.uuid4(), uuid.uuid4()
+    customer = uuid.uuid4()
     with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
-        conn.execute("insert into merchants (id, name) values (%s, 'analysts')", [merchant])
-        sku = conn.execute("insert into skus (merchant_id, name, unit, currency) values (%s, 'GB', 'GB', 'EUR') "
-                           "returning id", [merchant]).fetchone()[0]  # type: ignore[index]  # fmt: skip
+        merchant, sku = merchant_with_sku(conn, "analysts", "EUR")
         conn.execute("insert into price_versions (merchant_id, sku_id, version, model, effective_from, unit_price) "
                      "values (%s, %s, 1, 'per_unit', '2026-01-01', 1)", [merchant, sku])  # fmt: skip
         conn.execute("insert into usage_daily values (%s, %s, %s, '2026-05-07', 10, 4, 99)", [merchant, customer, sku])
