@@ -15,7 +15,7 @@ import typer
 
 from billbo import processes, rating_cli
 from billbo.clickhouse.client import ClickHouseLocation
-from billbo.local_stack import DatabaseServers, database_urls
+from billbo.local_stack import DatabaseServers, database_urls, databases_for_a_command
 from billbo.logs import configure_logging, get_logger
 from billbo.migrations import runner
 from billbo.run_lock import AlreadyRunning, RunLock
@@ -120,15 +120,12 @@ def migrate() -> None:
     """Apply pending Postgres and ClickHouse migrations (starting the embedded servers if needed)."""
     settings = get_settings()
     configure_logging(settings)
-    lock = RunLock(settings.data_path)
-    needs_servers = (settings.embedded_postgres or settings.embedded_clickhouse) and not lock.held_elsewhere()
-    servers = DatabaseServers(settings) if needs_servers else None
     try:
-        databases = servers.start() if servers else database_urls(settings)
-        applied = runner.migrate(settings, databases)
-    finally:
-        if servers:
-            servers.stop()
+        with databases_for_a_command(settings) as databases:
+            applied = runner.migrate(settings, databases)
+    except AlreadyRunning as exc:  # `billbo up` started meanwhile: it migrates on its own
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
     for database, versions in applied.items():
         typer.echo(f"{database}: applied {len(versions)}" + (f" ({', '.join(versions)})" if versions else ""))
 

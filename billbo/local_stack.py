@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from billbo.clickhouse.embedded import EmbeddedClickHouse
 from billbo.migrations.runner import Databases
 from billbo.postgres.embedded import EmbeddedPostgres
+from billbo.run_lock import RunLock
 from billbo.settings import Settings
 
 
@@ -70,3 +73,22 @@ class DatabaseServers:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@contextmanager
+def databases_for_a_command(settings: Settings) -> Iterator[Databases]:
+    """The databases a one-off command (``billbo migrate``, ``rate``, ``invoices close``) uses:
+    those of the running ``billbo up``, or the configured servers, or else the embedded servers,
+    started for the command and stopped after it (holding ``billbo up``'s lock meanwhile, so the
+    two never run the same data directory at once)."""
+    lock = RunLock(settings.data_path)
+    if not (settings.embedded_postgres or settings.embedded_clickhouse) or lock.held_elsewhere():
+        yield database_urls(settings)
+        return
+    lock.acquire()
+    servers = DatabaseServers(settings)
+    try:
+        yield servers.start()
+    finally:
+        servers.stop()
+        lock.release()

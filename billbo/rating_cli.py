@@ -9,7 +9,7 @@ import psycopg
 import typer
 
 from billbo.invoicing import service as invoicing
-from billbo.local_stack import database_urls
+from billbo.local_stack import databases_for_a_command
 from billbo.services import dagster_home
 from billbo.settings import get_settings
 
@@ -29,10 +29,10 @@ def rate(period: str = typer.Option(..., help="Billing period, YYYY-MM")) -> Non
     # The instance of `billbo up`: these runs show in the Dagster UI beside the scheduled ones.
     instance = dg.DagsterInstance.from_config(str(dagster_home(settings)))
     stages = pipeline.rating_stages(start)
-    with typer.progressbar(length=len(stages), label=period) as progress:
-        for done in pipeline.run(stages, resources(database_urls(settings)), instance):
-            progress.label = f"{period}: {done.name} done in {done.seconds:.1f} s"
-            progress.update(1)
+    with databases_for_a_command(settings) as databases, typer.progressbar(length=len(stages), label=period) as bar:
+        for done in pipeline.run(stages, resources(databases), instance):
+            bar.label = f"{period}: {done.name} done in {done.seconds:.1f} s"
+            bar.update(1)
     typer.echo(f"{period}: usage loaded, rated, draft invoices refreshed")
 
 
@@ -41,7 +41,7 @@ def close() -> None:
     """Finalise every draft whose period and grace period are over (gapless numbers), in one
     transaction: all of them, or none if anything fails."""
     now = dt.datetime.now(dt.UTC)
-    with psycopg.connect(database_urls(get_settings()).postgres_url) as conn:
+    with databases_for_a_command(get_settings()) as databases, psycopg.connect(databases.postgres_url) as conn:
         due = invoicing.due_periods(conn, now)
         with typer.progressbar(length=len(due), label="finalising") as progress:
             finalized = invoicing.finalize_due(conn, now, on_period=lambda period, count: progress.update(1))
