@@ -20,6 +20,8 @@ from orchestration.rating.assets import RATED_USAGE, rating_models
 from orchestration.usage.assets import daily_usage
 
 DRAFTS = dg.AssetKey("invoice_drafts")
+# The runs' events go to the Dagster instance (the UI shows them); the terminal only gets warnings.
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 @dataclass(frozen=True)
@@ -36,14 +38,14 @@ def load_days(first: dt.date, last: dt.date) -> Stage:
     """Usage of the days first..last (inclusive), in one run (the asset's single-run backfill)."""
     tags = {ASSET_PARTITION_RANGE_START_TAG: first.isoformat(), ASSET_PARTITION_RANGE_END_TAG: last.isoformat()}
     return Stage("usage", lambda resources, instance: dg.materialize(
-        [daily_usage], resources=resources, instance=instance, tags=tags))  # fmt: skip
+        [daily_usage], resources=resources, instance=instance, tags=tags, run_config=QUIET))  # fmt: skip
 
 
 def _monthly(name: str, assets: list[dg.AssetsDefinition], period_start: dt.date,
              selection: list[dg.AssetKey] | None = None) -> Stage:  # fmt: skip
     return Stage(name, lambda resources, instance: dg.materialize(
         assets, resources=resources, instance=instance, partition_key=period_start.isoformat(),
-        selection=selection))  # fmt: skip
+        selection=selection, run_config=QUIET))  # fmt: skip
 
 
 def rating_stages(period_start: dt.date, *, load: tuple[dt.date, dt.date] | None = None) -> list[Stage]:
