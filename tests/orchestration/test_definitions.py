@@ -36,7 +36,7 @@ def test_dbt_tests_and_reconciliations_are_asset_checks() -> None:
 def test_schedules_sensors_and_automation() -> None:
     repository = defs.get_repository_def()
     assert sorted(s.name for s in repository.schedule_defs) == ["finalization", "hourly_rating", "hourly_usage"]
-    # The automation sensor is Dagster's own, made because rated_usage and invoice_drafts are eager.
+    # The automation sensor is Dagster's own, made because rated_usage and invoice_drafts have automation conditions.
     assert sorted(s.name for s in repository.sensor_defs) == ["default_automation_condition_sensor", "late_events"]
     for job in ("usage_job", "rating_job", "finalization_job"):
         assert repository.get_job(job) is not None
