@@ -77,12 +77,28 @@ def all_services(settings: Settings) -> list[Service]:
     return [*api_services(settings), *dagster_services(settings)]
 
 
+# The Dagster instance's settings, kept by BillBo. One run at a time per partition key: the daemon
+# never rates (or reloads, or finalises) the same period in two runs at once, which could
+# otherwise happen when a schedule and the automation ask for it together.
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+concurrency:
+  runs:
+    tag_concurrency_limits:
+      - key: dagster/partition
+        value:
+          applyLimitPerUniqueValue: true
+        limit: 1
+"""
+
+
 def dagster_home(settings: Settings) -> Path:
     home = settings.data_path / "dagster"
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+    if not config.exists() or config.read_text() != DAGSTER_YAML:
+        config.write_text(DAGSTER_YAML)
     return home
 
 
