@@ -140,7 +140,8 @@ def _is_view(dbt_resource_props: Mapping[str, Any]) -> bool:
 
 class BillboDbtCliResource(DbtCliResource):
     """dagster-dbt's dbt CLI resource, without two costs it pays before every run that BillBo does
-    not need (dagster-dbt is pinned, so these private hooks are checked by the tests on upgrade).
+    not need (dagster-dbt is pinned; tests/orchestration/rating/test_project.py fails if an upgrade
+    renames these private hooks).
 
     ``dbt --version``: a whole dbt process (1 to 3 s here, a tenth of the rating stage) to learn
     a version this environment pins: dbt-core from uv.lock, never the Fusion engine."""
