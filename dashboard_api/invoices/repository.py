@@ -65,3 +65,22 @@ def usage_days(
             "and customer_id = %s and sku_id = %s and day >= %s and day < (%s::date + interval '1 month') order by day",
             [merchant_id, customer_id, sku_id, period_start, period_start],
         ).fetchall()
+
+
+def billed_before(
+    conn: Conn, merchant_id: uuid.UUID, customer_id: uuid.UUID, sku_id: uuid.UUID, usage_period: dt.date,
+    billing_period: dt.date,
+) -> dict[str, Any]:  # fmt: skip
+    """What finalised invoices of billing periods before ``billing_period`` billed for a customer's
+    SKU's usage in ``usage_period``."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(
+            "select coalesce(sum(l.quantity), 0) as quantity, coalesce(sum(l.event_count), 0) as event_count, "
+            "coalesce(sum(l.amount_minor), 0) as amount_minor "
+            "from invoice_lines l join invoices i on i.id = l.invoice_id "
+            "where i.merchant_id = %s and i.customer_id = %s and i.status = 'finalized' and i.period_start < %s "
+            "and l.sku_id = %s and l.usage_period_start = %s",
+            [merchant_id, customer_id, billing_period, sku_id, usage_period],
+        ).fetchone()
+    assert row is not None
+    return row
