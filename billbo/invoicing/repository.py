@@ -41,11 +41,10 @@ join rating.rated_usage r
 # Recomputed on every refresh (draft lines are replaced), so it never bills the same usage twice.
 ADD_ADJUSTMENTS = """
 with invoiced as (
-    select i.merchant_id, i.customer_id, i.currency, l.sku_id, l.usage_period_start as period_start,
-           sum(l.quantity) as quantity, sum(l.event_count) as event_count,
-           sum(l.amount_unrounded) as amount_unrounded, sum(l.amount_minor) as amount_minor
-    from invoice_lines l join invoices i on i.id = l.invoice_id
-    where i.status = 'finalized'
+    select merchant_id, customer_id, currency, sku_id, usage_period_start as period_start,
+           sum(quantity) as quantity, sum(event_count) as event_count,
+           sum(amount_unrounded) as amount_unrounded, sum(amount_minor) as amount_minor
+    from billed_usage
     group by 1, 2, 3, 4, 5
 ),
 late as (

@@ -75,12 +75,11 @@ def billed_before(
     SKU's usage in ``usage_period``."""
     with conn.cursor(row_factory=dict_row) as cur:
         row = cur.execute(
-            "select coalesce(sum(l.quantity), 0) as quantity, coalesce(sum(l.event_count), 0) as event_count, "
-            "coalesce(sum(l.amount_minor), 0) as amount_minor "
-            "from invoice_lines l join invoices i on i.id = l.invoice_id "
-            "where i.merchant_id = %s and i.customer_id = %s and i.status = 'finalized' and i.period_start < %s "
-            "and l.sku_id = %s and l.usage_period_start = %s",
-            [merchant_id, customer_id, billing_period, sku_id, usage_period],
+            "select coalesce(sum(quantity), 0) as quantity, coalesce(sum(event_count), 0) as event_count, "
+            "coalesce(sum(amount_minor), 0) as amount_minor from billed_usage "
+            "where merchant_id = %s and customer_id = %s and sku_id = %s and usage_period_start = %s "
+            "and billing_period_start < %s",
+            [merchant_id, customer_id, sku_id, usage_period, billing_period],
         ).fetchone()
     assert row is not None
     return row
