@@ -12,22 +12,17 @@ warm-up request: p50 and p95 of ``--requests`` calls each.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from bench.stack import migrated_stack, write_results
 from billbo.clickhouse.client import create_client
-from billbo.local_stack import DatabaseServers
-from billbo.migrations import runner
 from billbo.services import Service, service_env
-from billbo.settings import Settings
-from tests.conftest import free_port
 
 INSERT = """
 INSERT INTO events (merchant_id, event_id, customer_id, sku_id, amount, sent_at, ingested_at)
@@ -60,28 +55,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--out", type=Path, default=Path("bench/results/dashboard.json"))
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            env="development",
-            data_dir=Path(tmp),
-            log_level="WARNING",
-            local_postgres_port=free_port(),
-            local_clickhouse_port=free_port(),
-            dashboard_port=free_port(),
-        )
-        with DatabaseServers(settings) as databases:
-            runner.migrate(settings, databases)
-            service = Service(
-                "dashboard", [sys.executable, "-m", "dashboard_api"], "127.0.0.1", settings.dashboard_port
-            )
-            service.start(service_env(settings, databases) | {"BILLBO_LOG_LEVEL": "WARNING"}, Path(tmp) / "logs")
-            try:
-                results = run(service.url, databases.clickhouse_url, args)
-            finally:
-                service.stop()
-    print(json.dumps(results, indent=2))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    with migrated_stack("dashboard_port") as stack:
+        settings, databases = stack.settings, stack.databases
+        service = Service("dashboard", [sys.executable, "-m", "dashboard_api"], "127.0.0.1", settings.dashboard_port)
+        service.start(service_env(settings, databases) | {"BILLBO_LOG_LEVEL": "WARNING"}, stack.directory / "logs")
+        try:
+            results = run(service.url, databases.clickhouse_url, args)
+        finally:
+            service.stop()
+    write_results(results, args.out)
 
 
 def run(url: str, clickhouse_url: str, args: argparse.Namespace) -> dict[str, Any]:

@@ -19,7 +19,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 import uuid
@@ -30,17 +29,15 @@ from typing import Any
 import psycopg
 
 from bench.memory import MemorySampler, rss_mb
+from bench.stack import migrated_stack, write_results
 from billbo.api_keys import keys
 from billbo.api_keys import repository as api_keys
 from billbo.clickhouse.client import create_client
 from billbo.local_stack import DatabaseServers
 from billbo.merchants import repository as merchants
-from billbo.migrations import runner
 from billbo.services import Service, service_env
-from billbo.settings import Settings
 from ingest.events import native, repository
 from ingest.events.schemas import Event
-from tests.conftest import free_port
 
 
 def servers_clickhouse_pid(servers: DatabaseServers) -> int:
@@ -144,51 +141,41 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("bench/results/ingest.json"))
     parser.add_argument("--profile", action="store_true", help="py-spy the ingest process (speedscope files)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            env="development", data_dir=Path(tmp), local_postgres_port=free_port(),
-            local_clickhouse_port=free_port(), ingest_port=free_port(), log_level="WARNING",
-        )  # fmt: skip
-        databases_servers = DatabaseServers(settings)
-        with databases_servers as databases:
-            runner.migrate(settings, databases)
-            with psycopg.connect(databases.postgres_url) as conn:
-                merchant_id = merchants.create(conn, name="Bench")
-                key = keys.generate()
-                api_keys.create(
-                    conn, merchant_id=merchant_id, name="bench", prefix=keys.display_prefix(key),
-                    key_sha256=keys.digest(key),
-                )  # fmt: skip
-            service = Service("ingest", [sys.executable, "-m", "ingest"], "127.0.0.1", settings.ingest_port)
-            env = service_env(settings, databases) | {"BILLBO_LOG_LEVEL": "WARNING"}
-            service.start(env, Path(tmp) / "logs")
-            assert service.process is not None
-            pid = service.process.pid
-            assert servers_clickhouse_pid(databases_servers) is not None
-            pids = {"ingest": pid, "clickhouse": servers_clickhouse_pid(databases_servers)}
-            try:
-                results: dict[str, Any] = {"idle_ingest_rss_mb": round(rss_mb(pid), 1)}
-                results["ceiling_raw_insert"] = ceiling(databases.clickhouse_url, merchant_id, min(args.seconds, 20))
-                profile_dir = args.out.parent if args.profile else None
-                args.out.parent.mkdir(parents=True, exist_ok=True)
-                batch = load(
-                    settings.ingest_port, key, 1000, args.batch_concurrency, args.seconds, pids,
-                    profile_dir / "ingest-batch.speedscope.json" if profile_dir else None,
-                )  # fmt: skip
-                batch["ratio_to_ceiling"] = round(
-                    batch["events_per_s"] / results["ceiling_raw_insert"]["events_per_s"], 3
-                )
-                results["batches_of_1000"] = batch
-                results["single_events"] = load(
-                    settings.ingest_port, key, 1, args.single_concurrency, args.single_seconds, pids,
-                    profile_dir / "ingest-single.speedscope.json" if profile_dir else None,
-                )  # fmt: skip
-            finally:
-                service.stop()
+    with migrated_stack("ingest_port") as stack:
+        settings, databases, databases_servers = stack.settings, stack.databases, stack.servers
+        with psycopg.connect(databases.postgres_url) as conn:
+            merchant_id = merchants.create(conn, name="Bench")
+            key = keys.generate()
+            api_keys.create(
+                conn, merchant_id=merchant_id, name="bench", prefix=keys.display_prefix(key),
+                key_sha256=keys.digest(key),
+            )  # fmt: skip
+        service = Service("ingest", [sys.executable, "-m", "ingest"], "127.0.0.1", settings.ingest_port)
+        env = service_env(settings, databases) | {"BILLBO_LOG_LEVEL": "WARNING"}
+        service.start(env, stack.directory / "logs")
+        assert service.process is not None
+        pid = service.process.pid
+        assert servers_clickhouse_pid(databases_servers) is not None
+        pids = {"ingest": pid, "clickhouse": servers_clickhouse_pid(databases_servers)}
+        try:
+            results: dict[str, Any] = {"idle_ingest_rss_mb": round(rss_mb(pid), 1)}
+            results["ceiling_raw_insert"] = ceiling(databases.clickhouse_url, merchant_id, min(args.seconds, 20))
+            profile_dir = args.out.parent if args.profile else None
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            batch = load(
+                settings.ingest_port, key, 1000, args.batch_concurrency, args.seconds, pids,
+                profile_dir / "ingest-batch.speedscope.json" if profile_dir else None,
+            )  # fmt: skip
+            batch["ratio_to_ceiling"] = round(batch["events_per_s"] / results["ceiling_raw_insert"]["events_per_s"], 3)
+            results["batches_of_1000"] = batch
+            results["single_events"] = load(
+                settings.ingest_port, key, 1, args.single_concurrency, args.single_seconds, pids,
+                profile_dir / "ingest-single.speedscope.json" if profile_dir else None,
+            )  # fmt: skip
+        finally:
+            service.stop()
     results["machine"] = "x86_64, 2 cores (shared: ratios matter more than absolutes)"
-    print(json.dumps(results, indent=2))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    write_results(results, args.out)
 
 
 if __name__ == "__main__":

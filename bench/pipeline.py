@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -33,14 +31,13 @@ import psycopg
 
 from bench.dashboard import INSERT
 from bench.memory import MemorySampler
+from bench.stack import migrated_stack, write_results
 from billbo.clickhouse.client import create_client
 from billbo.local_stack import DatabaseServers
-from billbo.migrations import runner
 from billbo.migrations.runner import Databases
-from billbo.settings import Settings
+from billbo.services import dagster_home
 from orchestration import pipeline
 from orchestration.definitions import resources
-from tests.conftest import free_port
 
 PERIOD = dt.date(2026, 10, 1)
 LATE_DAY = dt.date(2026, 10, 15)
@@ -208,19 +205,9 @@ def main() -> None:
     parser.add_argument("--late-events", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=Path("bench/results/pipeline.json"))
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(env="development", data_dir=Path(tmp), log_level="WARNING",
-                            local_postgres_port=free_port(), local_clickhouse_port=free_port())  # fmt: skip
-        servers = DatabaseServers(settings)
-        with servers as urls:
-            runner.migrate(settings, urls)
-            home = Path(tmp) / "dagster"
-            home.mkdir()
-            (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-            results = run(servers, urls, home, args.events, args.late_events)
-    print(json.dumps(results, indent=2))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    with migrated_stack() as stack:  # Dagster's instance as `billbo up` configures it
+        results = run(stack.servers, stack.databases, dagster_home(stack.settings), args.events, args.late_events)
+    write_results(results, args.out)
 
 
 if __name__ == "__main__":

@@ -26,10 +26,11 @@ from orchestration.resources import PostgresResource
 
 RATING_MODELS = "+rated_usage"  # the mart and the views it reads (virtual assets: see BillboTranslator)
 RATED_USAGE = dg.AssetKey("rated_usage")
+MANIFEST = ensure_manifest()  # parsed (if stale) once, when Dagster loads the definitions
 
 
 @dbt_assets(
-    manifest=ensure_manifest(),
+    manifest=MANIFEST,
     select=RATING_MODELS,
     name="rating_models",
     partitions_def=MONTHLY,
@@ -51,7 +52,7 @@ def rating_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, postgr
 
 
 @dbt_assets(
-    manifest=ensure_manifest(),
+    manifest=MANIFEST,
     select="invoice_lines",
     name="invoice_models",
     partitions_def=MONTHLY,

@@ -22,7 +22,6 @@ from packaging import version
 from billbo.dbt import PROJECT_DIR, run_dbt
 from orchestration.automation import RERUN_WHEN_INPUTS_CHANGE
 
-MANIFEST = PROJECT_DIR / "target" / "manifest.json"
 PERIOD_ENV = "BILLBO_RATING_PERIOD"  # read by macros/rating_period.sql
 PARSE_STATE = "partial_parse.msgpack"
 SOURCE_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "seeds")
