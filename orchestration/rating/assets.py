@@ -54,8 +54,7 @@ def rating_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, postgr
 @dbt_assets(
     manifest=MANIFEST,
     select="invoice_lines",
-    name="invoice_models",
-    partitions_def=MONTHLY,
+    name="invoice_models",  # a view over every period's invoices: not partitioned
     dagster_dbt_translator=BillboTranslator(),
 )
 def invoice_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, postgres: PostgresResource) -> Iterator[Any]:
