@@ -1,14 +1,16 @@
-"""Session cookies and the CSRF double-submit check."""
+"""Session cookies and the CSRF check."""
 
 from __future__ import annotations
 
-import hmac
+import uuid
 
 from fastapi import Request, Response
+from pydantic import SecretStr
 
 from billbo.errors import Forbidden
 from billbo.settings import Settings
-from dashboard_api.auth.service import Session
+from dashboard_api.auth import tokens
+from dashboard_api.auth.service import WRONG_CSRF, Session
 
 ACCESS = "bb_access"
 REFRESH = "bb_refresh"
@@ -20,12 +22,14 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def set_session(response: Response, session: Session, settings: Settings) -> None:
     secure = settings.secure_cookies
-    response.set_cookie(ACCESS, session.access_token, max_age=settings.access_token_minutes * 60,
+    response.set_cookie(ACCESS, session.access_token.get_secret_value(), max_age=settings.access_token_minutes * 60,
                         httponly=True, samesite="lax", secure=secure, path="/")  # fmt: skip
-    response.set_cookie(REFRESH, session.refresh_token, max_age=settings.refresh_token_days * 86400,
+    response.set_cookie(REFRESH, session.refresh_token.get_secret_value(),
+                        max_age=settings.refresh_token_days * 86400,
                         httponly=True, samesite="lax", secure=secure, path=REFRESH_PATH)  # fmt: skip
-    # Readable by the page's script, which echoes it in X-CSRF-Token: another site cannot.
-    response.set_cookie(CSRF, session.csrf_token, max_age=settings.refresh_token_days * 86400,
+    # Readable by the page's script, which echoes it in X-CSRF-Token: another site cannot. It is
+    # derived from the session, so a cookie planted by someone else does not pass.
+    response.set_cookie(CSRF, session.csrf_token.get_secret_value(), max_age=settings.refresh_token_days * 86400,
                         httponly=False, samesite="lax", secure=secure, path="/")  # fmt: skip
 
 
@@ -34,11 +38,19 @@ def clear_session(response: Response, settings: Settings) -> None:
         response.delete_cookie(name, path=path, secure=settings.secure_cookies, httponly=name != CSRF, samesite="lax")
 
 
-def check_csrf(request: Request) -> None:
-    """State-changing requests authenticated by cookies must echo the CSRF cookie in a header."""
+def presented(request: Request, cookie: str) -> SecretStr:
+    """A session cookie of the request (empty if absent), wrapped so that no repr shows it."""
+    return SecretStr(request.cookies.get(cookie, ""))
+
+
+def presented_csrf(request: Request) -> SecretStr:
+    return SecretStr(request.headers.get(CSRF_HEADER, ""))
+
+
+def check_csrf(request: Request, session_id: uuid.UUID, secret: str) -> None:
+    """State-changing requests authenticated by cookies must send the session's CSRF token in a
+    header. Only the header counts: the token is checked against the session, not the cookie."""
     if request.method in SAFE_METHODS:
         return
-    cookie = request.cookies.get(CSRF, "")
-    header = request.headers.get(CSRF_HEADER, "")
-    if not cookie or not hmac.compare_digest(cookie, header):
-        raise Forbidden("Missing or wrong X-CSRF-Token header (it must equal the bb_csrf cookie).")
+    if not tokens.csrf_matches(presented_csrf(request), session_id, secret):
+        raise Forbidden(WRONG_CSRF)

@@ -39,6 +39,18 @@ def user_by_id(conn: Conn, user_id: uuid.UUID) -> UserRow | None:
         return cur.execute(_USER + " where u.id = %s and u.removed_at is null", [user_id]).fetchone()
 
 
+def user_in_session(conn: Conn, user_id: uuid.UUID, session_id: uuid.UUID) -> UserRow | None:
+    """The seat behind an access token, if both the seat and its session are still live: one query,
+    so removing a seat, logging out or revoking a family stops its access tokens at once."""
+    with conn.cursor(row_factory=class_row(UserRow)) as cur:
+        return cur.execute(
+            _USER + " where u.id = %s and u.removed_at is null and exists ("
+            " select 1 from refresh_tokens r where r.family_id = %s and r.user_id = u.id"
+            " and r.revoked_at is null and r.expires_at > now())",
+            [user_id, session_id],
+        ).fetchone()
+
+
 def email_taken(conn: Conn, email: str) -> bool:
     return conn.execute("select 1 from users where email = %s", [email]).fetchone() is not None
 

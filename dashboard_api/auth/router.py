@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from billbo.http.errors import ErrorResponse
+from billbo.http.routing import api_router
 from dashboard_api.auth import service
-from dashboard_api.auth.cookies import REFRESH, check_csrf, clear_session, set_session
-from dashboard_api.auth.deps import CurrentUser
+from dashboard_api.auth.cookies import REFRESH, clear_session, presented, presented_csrf, set_session
+from dashboard_api.auth.deps import CurrentUser, access_claims
 from dashboard_api.auth.repository import UserRow
 from dashboard_api.auth.schemas import Credentials, Me, SignUp
 
-router = APIRouter(prefix="/api", tags=["auth"])
+router = api_router(prefix="/api", tags=["auth"])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Not logged in, wrong credentials or an ended session."},
@@ -57,18 +58,20 @@ def login(request: Request, response: Response, body: Credentials) -> Me:
 
 @router.post("/auth/refresh", response_model=Me, summary="Rotate the session", responses={**_ERRORS})
 def refresh(request: Request, response: Response) -> Me:
-    check_csrf(request)
     settings = request.app.state.resources.settings
-    session = service.refresh(request.app.state.resources.postgres, settings, request.cookies.get(REFRESH))
+    session = service.refresh(
+        request.app.state.resources.postgres, settings, presented(request, REFRESH), presented_csrf(request)
+    )
     set_session(response, session, settings)
     return _me(session.user)
 
 
 @router.post("/auth/logout", status_code=204, summary="End the session", responses={403: _ERRORS[403]})
 def logout(request: Request, response: Response) -> None:
-    check_csrf(request)
-    service.logout(request.app.state.resources.postgres, request.cookies.get(REFRESH))
-    clear_session(response, request.app.state.resources.settings)
+    settings = request.app.state.resources.settings
+    service.logout(request.app.state.resources.postgres, settings, presented(request, REFRESH), access_claims(request),
+                   presented_csrf(request))  # fmt: skip
+    clear_session(response, settings)
 
 
 @router.get("/me", response_model=Me, summary="Who is logged in", responses={401: _ERRORS[401]})

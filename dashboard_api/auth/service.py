@@ -8,8 +8,9 @@ import uuid
 from dataclasses import dataclass
 
 from psycopg_pool import ConnectionPool
+from pydantic import SecretStr
 
-from billbo.errors import Conflict, TooManyRequests, Unauthorized
+from billbo.errors import BillboError, Conflict, Forbidden, TooManyRequests, Unauthorized
 from billbo.merchants import repository as merchants
 from billbo.settings import Settings
 from dashboard_api.auth import passwords, repository, tokens
@@ -18,13 +19,18 @@ from dashboard_api.auth.schemas import Credentials, SignUp
 
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 WRONG_CREDENTIALS = "Wrong email or password."  # the same words whether or not the email exists
+ENDED = "This session has ended: log in again."
+WRONG_CSRF = "Missing or wrong X-CSRF-Token header (it must equal this session's bb_csrf cookie)."
 
 
 @dataclass(frozen=True)
 class Session:
-    access_token: str
-    refresh_token: str
-    csrf_token: str
+    """What a log-in or refresh hands the browser (tokens as `SecretStr`: no repr shows them)."""
+
+    session_id: uuid.UUID  # the refresh-token family, the same across rotations
+    access_token: SecretStr
+    refresh_token: SecretStr
+    csrf_token: SecretStr
     user: UserRow
 
 
@@ -35,20 +41,24 @@ def _email_digest(email: str) -> bytes:
 def _start(
     conn: Conn, settings: Settings, user: UserRow, family_id: uuid.UUID | None = None
 ) -> tuple[Session, uuid.UUID]:
+    """A new refresh token in the family `family_id` (a new family, that is a new session, if
+    None), and the access and CSRF tokens that go with it."""
+    session_id = family_id or uuid.uuid4()
     refresh = tokens.new_refresh_token()
     token_id = repository.store_refresh(
         conn,
         user_id=user.id,
-        family_id=family_id or uuid.uuid4(),
+        family_id=session_id,
         token_sha256=tokens.digest(refresh),
         expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=settings.refresh_token_days),
     )
     access = tokens.access_token(
-        tokens.AccessClaims(user.id, user.merchant_id, user.role),
+        tokens.AccessClaims(user.id, user.merchant_id, user.role, session_id),
         settings.jwt_secret_value(),
         dt.timedelta(minutes=settings.access_token_minutes),
     )
-    return Session(access, refresh, tokens.new_csrf_token(), user), token_id
+    csrf = tokens.csrf_token(session_id, settings.jwt_secret_value())
+    return Session(session_id, access, refresh, csrf, user), token_id
 
 
 def start_session(conn: Conn, settings: Settings, user: UserRow) -> Session:
@@ -86,32 +96,55 @@ def login(pool: ConnectionPool, settings: Settings, credentials: Credentials) ->
             return _start(conn, settings, user)[0]
 
 
-def refresh(pool: ConnectionPool, settings: Settings, refresh_token: str | None) -> Session:
-    """A new session for a valid refresh token, which is used up. A used-up token presented again
-    means it was copied: the whole family of sessions it belongs to is revoked."""
-    if not refresh_token:
+def refresh(pool: ConnectionPool, settings: Settings, refresh_token: SecretStr, csrf: SecretStr) -> Session:
+    """A new refresh token (same session) for a valid one, which is used up. A used-up token
+    presented again means it was copied: its whole session is revoked, whatever CSRF token came
+    with it. A live token needs its session's CSRF token."""
+    if not refresh_token.get_secret_value():
         raise Unauthorized("No session: log in again.")
-    with pool.connection() as conn:
-        with conn.transaction():
-            row = repository.refresh_by_digest(conn, tokens.digest(refresh_token))
-            if row is not None and row.revoked_at is not None:
-                repository.revoke_family(conn, row.family_id)
-        if row is None or row.revoked_at is not None or row.expires_at <= dt.datetime.now(dt.UTC):
-            raise Unauthorized("This session has ended: log in again.")
-        with conn.transaction():
-            row = repository.refresh_by_digest(conn, tokens.digest(refresh_token))
-            user = repository.user_by_id(conn, row.user_id) if row else None
-            if row is None or row.revoked_at is not None or user is None:
-                raise Unauthorized("This session has ended: log in again.")
-            session, new_id = _start(conn, settings, user, row.family_id)
-            repository.revoke_refresh(conn, row.id, replaced_by=new_id)
-            return session
-
-
-def logout(pool: ConnectionPool, refresh_token: str | None) -> None:
-    if not refresh_token:
-        return
+    # The answer is raised after the commit: a revoked family stays revoked when the answer is 401.
     with pool.connection() as conn, conn.transaction():
-        row = repository.refresh_by_digest(conn, tokens.digest(refresh_token))
+        outcome = _rotate(conn, settings, refresh_token, csrf)
+    if isinstance(outcome, BillboError):
+        raise outcome
+    return outcome
+
+
+def _rotate(conn: Conn, settings: Settings, refresh_token: SecretStr, csrf: SecretStr) -> Session | BillboError:
+    row = repository.refresh_by_digest(conn, tokens.digest(refresh_token))  # locked until commit
+    if row is None:
+        return Unauthorized(ENDED)
+    if row.revoked_at is not None:
+        repository.revoke_family(conn, row.family_id)
+        return Unauthorized(ENDED)
+    if row.expires_at <= dt.datetime.now(dt.UTC):
+        return Unauthorized(ENDED)
+    if not tokens.csrf_matches(csrf, row.family_id, settings.jwt_secret_value()):
+        return Forbidden(WRONG_CSRF)
+    user = repository.user_by_id(conn, row.user_id)
+    if user is None:
+        return Unauthorized(ENDED)
+    session, new_id = _start(conn, settings, user, row.family_id)
+    repository.revoke_refresh(conn, row.id, replaced_by=new_id)
+    return session
+
+
+def logout(
+    pool: ConnectionPool, settings: Settings, refresh_token: SecretStr, access: tokens.AccessClaims | None,
+    csrf: SecretStr,
+) -> None:  # fmt: skip
+    """End the session of the refresh token (or, without one, of the access token), given its
+    CSRF token. With neither there is no session to end."""
+    with pool.connection() as conn, conn.transaction():
+        row = None
+        if refresh_token.get_secret_value():
+            row = repository.refresh_by_digest(conn, tokens.digest(refresh_token))
         if row is not None:
-            repository.revoke_family(conn, row.family_id)
+            session_id = row.family_id
+        elif access is not None:
+            session_id = access.session_id
+        else:
+            return
+        if not tokens.csrf_matches(csrf, session_id, settings.jwt_secret_value()):
+            raise Forbidden(WRONG_CSRF)
+        repository.revoke_family(conn, session_id)
