@@ -2,17 +2,88 @@
 
 Everything logs through structlog; the standard library's loggers (uvicorn, dagster, psycopg) are
 routed through the same processors so a process writes one format only.
+
+No secret reaches a log line, by construction (docs/decisions.md, D13):
+
+* tracebacks are plain text, never with local variables (a rich traceback with locals printed the
+  caller's API key and a sign-up's password);
+* fields whose name says secret (``password``, ``token``, ``authorization``, ``cookie``, ...) are
+  masked before rendering, at any depth;
+* every rendered line, whichever library wrote it, is scrubbed of anything shaped like a BillBo API
+  key, a JWT, a Stripe key, a password in a URL or a ``password=...`` pair.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import structlog
 
 from billbo.settings import Settings
+
+MASK = "[redacted]"
+
+# Field names that hold secrets, whatever their value looks like.
+_SECRET_NAME = re.compile(
+    r"pass(word|wd|phrase)?|secret|token|authorization|cookie|csrf|api_?key|jwt|credential|signature|"
+    r"private|invitation_link|^link$|^key$|dsn",
+    re.IGNORECASE,
+)
+
+# Shapes of secrets inside any text: a traceback, an exception message, a foreign library's line.
+_SECRET_SHAPES = [
+    re.compile(r"\bbb_[A-Za-z0-9_-]{8,}"),  # BillBo API keys (bb_ and 40 URL-safe characters)
+    re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}(\.[A-Za-z0-9_-]*)?"),  # JWTs (and their fragments)
+    re.compile(r"\b(sk|rk|pk)_(live|test)_[A-Za-z0-9]{6,}"),  # Stripe secret, restricted, publishable keys
+    re.compile(r"\bwhsec_[A-Za-z0-9+/=]{6,}"),  # Stripe webhook signing secrets
+]
+# ``scheme://user:password@host``: keep the user, mask the password.
+_URL_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:/@\s'\"]*:)[^@\s'\"]+(?=@)", re.IGNORECASE)
+# ``password=...``, ``"token": "..."``, ``Authorization: Bearer ...`` and the like inside text.
+_SECRET_PAIR = re.compile(
+    r"(?P<head>(?P<name>[\"']?[A-Za-z_-]*(?:pass(?:word|wd)?|secret|token|authorization|cookie|csrf|api_?key)"
+    r"[A-Za-z_-]*[\"']?)\s*(?:=|:)\s*(?:Bearer\s+)?)(?P<q>[\"']?)(?P<value>[^\"'\s,;&}\])]+)",
+    re.IGNORECASE,
+)
+
+
+def scrub(text: str) -> str:
+    """``text`` with every secret-shaped part masked."""
+    for shape in _SECRET_SHAPES:
+        text = shape.sub(MASK, text)
+    text = _URL_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
+    return _SECRET_PAIR.sub(lambda m: m.group("head") + m.group("q") + MASK, text)
+
+
+def redact(value: Any, name: str = "") -> Any:
+    """``value`` with secret-named fields masked, at any depth, and secret shapes scrubbed."""
+    if name and _SECRET_NAME.search(name) and value is not None:
+        return MASK
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, Mapping):
+        return {key: redact(item, str(key)) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [redact(item) for item in value]
+    if isinstance(value, int | float | bool) or value is None:
+        return value
+    return scrub(str(value))
+
+
+def _redact_event(_: Any, __: str, event_dict: Any) -> Any:
+    return {key: redact(value, key if key not in ("event", "exception") else "") for key, value in event_dict.items()}
+
+
+class _RedactingFormatter(structlog.stdlib.ProcessorFormatter):
+    """The last line of defence: the rendered line itself is scrubbed, whoever wrote the record."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(super().format(record))
+
 
 _SHARED_PROCESSORS: list[Any] = [
     structlog.contextvars.merge_contextvars,
@@ -20,6 +91,10 @@ _SHARED_PROCESSORS: list[Any] = [
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
     structlog.processors.StackInfoRenderer(),
+    # Exceptions become plain text here (no locals, in every format), so the redaction below sees
+    # the whole traceback and the renderers print it as it is.
+    structlog.processors.format_exc_info,
+    _redact_event,
 ]
 
 
@@ -29,7 +104,9 @@ def configure_logging(settings: Settings, *, stream: Any = None) -> None:
     renderer: Any = (
         structlog.processors.JSONRenderer()
         if json_logs
-        else structlog.dev.ConsoleRenderer(colors=(stream or sys.stderr).isatty())
+        else structlog.dev.ConsoleRenderer(
+            colors=(stream or sys.stderr).isatty(), exception_formatter=structlog.dev.plain_traceback
+        )
     )
     structlog.configure(
         processors=[
@@ -41,13 +118,9 @@ def configure_logging(settings: Settings, *, stream: Any = None) -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-    formatter = structlog.stdlib.ProcessorFormatter(
+    formatter = _RedactingFormatter(
         foreign_pre_chain=_SHARED_PROCESSORS,
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info if json_logs else _identity,
-            renderer,
-        ],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     )
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(formatter)
@@ -60,10 +133,6 @@ def configure_logging(settings: Settings, *, stream: Any = None) -> None:
         logger.handlers.clear()
         logger.propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # our middleware logs each request
-
-
-def _identity(_: Any, __: str, event_dict: Any) -> Any:
-    return event_dict
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

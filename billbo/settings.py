@@ -66,6 +66,9 @@ class Settings(BaseSettings):
 
     ingest_max_events: int = Field(10_000, description="Most events in one ingest request.")
     ingest_max_body_bytes: int = Field(10 * 1024 * 1024, description="Largest ingest request body.")
+    max_body_bytes: int = Field(
+        1024 * 1024, gt=0, description="Largest request body on every route but POST /v1/events (which has its own)."
+    )
     ingest_max_future_seconds: int = Field(300, description="How far in the future sent_at may be.")
     ingest_rate_per_second: float = Field(20_000, description="Ingest requests per second per API key.")
     ingest_rate_burst: int = Field(40_000, description="Ingest requests a key may send in a burst.")

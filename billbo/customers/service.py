@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from typing import Any
 
 from psycopg_pool import ConnectionPool
 
+from billbo import pagination
 from billbo.customers import repository
 from billbo.customers.schemas import Customer, CustomerIn
 from billbo.errors import Conflict, NotFound, Unprocessable
@@ -82,15 +81,12 @@ def page(
 
 
 def _encode_cursor(customer: Customer) -> str:
-    raw = json.dumps([customer.name.lower(), str(customer.id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pagination.encode(customer.name.lower(), str(customer.id))
 
 
 def _decode_cursor(cursor: str) -> tuple[str, uuid.UUID]:
+    name, customer_id = pagination.decode(cursor, 2)
     try:
-        name, customer_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return str(name), uuid.UUID(customer_id)
-    except (ValueError, TypeError) as exc:
-        raise Unprocessable(
-            "Invalid cursor.", details=[{"field": "cursor", "message": "not a cursor BillBo made"}]
-        ) from exc
+        return name, uuid.UUID(customer_id)
+    except ValueError as exc:
+        raise pagination.invalid() from exc

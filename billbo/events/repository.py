@@ -39,6 +39,16 @@ def find(client: Client, merchant_id: uuid.UUID, event_id: str) -> EventRow | No
     return EventRow(*result.result_rows[0]) if result.result_rows else None
 
 
+# DateTime64's range in ClickHouse. A filter bound beyond it (any RFC 3339 time is a valid filter)
+# selects what the range's end selects: no stored event lies outside it.
+EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2299, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC)
+
+
+def storable_time(value: dt.datetime) -> dt.datetime:
+    return min(max(value, EARLIEST), LATEST)
+
+
 @dataclass(frozen=True)
 class EventFilter:
     customer_id: uuid.UUID | None = None
@@ -56,10 +66,10 @@ class EventFilter:
             params["sku"] = self.sku_id
         if self.sent_from is not None:
             clauses.append("sent_at >= {sent_from:DateTime64(6, 'UTC')}")
-            params["sent_from"] = self.sent_from
+            params["sent_from"] = storable_time(self.sent_from)
         if self.sent_to is not None:
             clauses.append("sent_at < {sent_to:DateTime64(6, 'UTC')}")
-            params["sent_to"] = self.sent_to
+            params["sent_to"] = storable_time(self.sent_to)
         return "".join(f" AND {c}" for c in clauses)
 
 
@@ -77,7 +87,7 @@ def page(
     keyset = ""
     if before is not None:
         keyset = " AND (sent_at, event_id) < ({before_at:DateTime64(6, 'UTC')}, {before_id:String})"
-        params.update(before_at=before[0], before_id=before[1])
+        params.update(before_at=storable_time(before[0]), before_id=before[1])
     result = client.query(
         f"SELECT {_FIELDS} FROM events WHERE merchant_id = {{merchant:UUID}}{where.sql(params)}{keyset} "
         "ORDER BY sent_at DESC, event_id DESC, ingested_at ASC LIMIT 1 BY event_id LIMIT {limit:UInt32}",

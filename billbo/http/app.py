@@ -14,7 +14,8 @@ import billbo
 from billbo.clickhouse.client import LazyClient
 from billbo.http.errors import install_error_handlers
 from billbo.http.health import health_router
-from billbo.http.middleware import RequestContextMiddleware
+from billbo.http.middleware import BodyLimitMiddleware, MethodsMiddleware, RequestContextMiddleware
+from billbo.http.openapi import install_openapi
 from billbo.local_stack import database_urls
 from billbo.postgres.connection import create_pool
 from billbo.settings import Settings
@@ -66,6 +67,11 @@ def create_service_app(
             resources.close()
 
     app = FastAPI(title=title, description=description, version=billbo.__version__, lifespan=lifespan)
+    # Starlette wraps each added middleware around the ones added before it, so the body limit is
+    # innermost: a route that reads its body itself with its own limit (the ingest fast path) is
+    # answered before it.
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(MethodsMiddleware)
     for middleware in inner_middleware:  # inside the request context: same request ids and logs
         app.add_middleware(middleware)
     app.add_middleware(RequestContextMiddleware)
@@ -73,4 +79,5 @@ def create_service_app(
     app.include_router(health_router(service))
     for router in routers:
         app.include_router(router)
+    install_openapi(app)
     return app

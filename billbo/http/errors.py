@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -12,8 +11,6 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from billbo.errors import BillboError
-
-log = structlog.stdlib.get_logger("billbo.http")
 
 
 class ErrorBody(BaseModel):
@@ -69,13 +66,10 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", exc_info=exc)
-    return error_response(500, "internal_error", "Something went wrong on our side.")
-
-
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(BillboError, _billbo_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+    # Unexpected exceptions are answered by RequestContextMiddleware (billbo/http/middleware.py):
+    # a handler registered here would run in Starlette's outermost middleware, which re-raises
+    # after answering and so made uvicorn close the connection.

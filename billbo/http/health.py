@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from billbo.http.routing import api_router
 from billbo.migrations import clickhouse as ch_migrations
 from billbo.migrations import postgres as pg_migrations
 from billbo.migrations.runner import clickhouse_topology
@@ -75,7 +76,7 @@ def readiness(resources: Any) -> ReadinessReport:
 
 
 def health_router(service: str) -> APIRouter:
-    router = APIRouter(tags=["health"])
+    router = api_router(tags=["health"])
 
     @router.get("/healthz", response_model=HealthReport, summary="The process is up")
     async def healthz() -> HealthReport:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from billbo.http.errors import ErrorResponse
+from billbo.http.routing import api_router
 from dashboard_api.api_keys import service
 from dashboard_api.api_keys.schemas import ApiKey, ApiKeyIn, NewApiKey
 from dashboard_api.auth.deps import AdminUser
 
-router = APIRouter(prefix="/api/api-keys", tags=["api keys"])
+router = api_router(prefix="/api/api-keys", tags=["api keys"])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Not logged in."},

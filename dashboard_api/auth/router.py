@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from billbo.http.errors import ErrorResponse
+from billbo.http.routing import api_router
 from dashboard_api.auth import service
 from dashboard_api.auth.cookies import REFRESH, clear_session, presented, presented_csrf, set_session
 from dashboard_api.auth.deps import CurrentUser, access_claims
 from dashboard_api.auth.repository import UserRow
 from dashboard_api.auth.schemas import Credentials, Me, SignUp
 
-router = APIRouter(prefix="/api", tags=["auth"])
+router = api_router(prefix="/api", tags=["auth"])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Not logged in, wrong credentials or an ended session."},

@@ -5,15 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from pydantic import BaseModel
 
+from billbo import pagination
 from billbo.customers import service
 from billbo.customers.schemas import Customer, CustomerIn
 from billbo.http.errors import ErrorResponse
+from billbo.http.routing import api_router
 from dashboard_api.auth.deps import CurrentUser, MemberUser
 
-router = APIRouter(prefix="/api/customers", tags=["customers"])
+router = api_router(prefix="/api/customers", tags=["customers"])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Not logged in."},
@@ -37,7 +39,7 @@ def list_customers(
     request: Request,
     user: CurrentUser,
     search: Annotated[str | None, Query(max_length=200)] = None,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Annotated[str | None, Query(pattern=pagination.CURSOR_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     include_archived: bool = False,
 ) -> CustomerPage:

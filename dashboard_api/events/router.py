@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 
+from billbo import pagination
 from billbo.events.repository import EventFilter
+from billbo.fields import Timestamp
 from billbo.http.errors import ErrorResponse
+from billbo.http.routing import api_router
 from dashboard_api.auth.deps import CurrentUser
 from dashboard_api.events import service
 from dashboard_api.events.schemas import Event, EventPage, UnpricedUsage, Usage
 
-router = APIRouter(prefix="/api", tags=["usage"])
+router = api_router(prefix="/api", tags=["usage"])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Not logged in."},
@@ -22,8 +24,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse, "description": "Invalid filters or cursor."},
     503: {"model": ErrorResponse, "description": "ClickHouse cannot be read right now."},
 }
-Since = Annotated[dt.datetime | None, Query(alias="from", description="sent_at at or after (default: period start)")]
-Until = Annotated[dt.datetime | None, Query(alias="to", description="sent_at before (default: period end)")]
+Since = Annotated[Timestamp | None, Query(alias="from", description="sent_at at or after (default: period start)")]
+Until = Annotated[Timestamp | None, Query(alias="to", description="sent_at before (default: period end)")]
 
 
 @router.get("/events", response_model=EventPage, summary="Events explorer: newest first, each event once",
@@ -33,9 +35,9 @@ def list_events(
     user: CurrentUser,
     customer_id: uuid.UUID | None = None,
     sku_id: uuid.UUID | None = None,
-    sent_from: Annotated[dt.datetime | None, Query(alias="from")] = None,
-    sent_to: Annotated[dt.datetime | None, Query(alias="to")] = None,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    sent_from: Annotated[Timestamp | None, Query(alias="from", description="sent_at at or after")] = None,
+    sent_to: Annotated[Timestamp | None, Query(alias="to", description="sent_at before")] = None,
+    cursor: Annotated[str | None, Query(pattern=pagination.CURSOR_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> EventPage:
     where = EventFilter(customer_id, sku_id, sent_from, sent_to)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
@@ -13,10 +11,10 @@ from typing import Any
 from clickhouse_connect.driver.client import Client
 from psycopg_pool import ConnectionPool
 
-from billbo import money, periods
+from billbo import money, pagination, periods
 from billbo.clickhouse.client import LazyClient
 from billbo.customers import repository as customers
-from billbo.errors import NotFound, ServiceUnavailable, Unprocessable
+from billbo.errors import NotFound, ServiceUnavailable
 from billbo.events import repository as events
 from billbo.events.repository import EventFilter
 from billbo.pricing import models as pricing
@@ -53,17 +51,18 @@ def _event(row: events.EventRow) -> Event:
 
 
 def _cursor(row: events.EventRow) -> str:
-    return base64.urlsafe_b64encode(json.dumps([row.sent_at, row.event_id]).encode()).decode().rstrip("=")
+    return pagination.encode(row.sent_at, row.event_id)
 
 
 def _before(cursor: str) -> tuple[dt.datetime, str]:
+    sent_at, event_id = pagination.decode(cursor, 2)
     try:
-        sent_at, event_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return dt.datetime.fromisoformat(sent_at), str(event_id)
-    except (ValueError, TypeError) as exc:
-        raise Unprocessable(
-            "Invalid cursor.", details=[{"field": "cursor", "message": "not a cursor BillBo made"}]
-        ) from exc
+        at = dt.datetime.fromisoformat(sent_at)
+    except ValueError as exc:
+        raise pagination.invalid() from exc
+    if at.tzinfo is None:
+        raise pagination.invalid()
+    return at, event_id
 
 
 def explore(lazy: LazyClient, user: User, where: EventFilter, cursor: str | None, limit: int) -> EventPage:
@@ -85,9 +84,7 @@ def window(sent_from: dt.datetime | None, sent_to: dt.datetime | None) -> tuple[
     now = dt.datetime.now(dt.UTC)
     start = sent_from or periods.period_start(now)
     end = sent_to or periods.next_period_start(start)
-    if end <= start:
-        raise Unprocessable("The window is empty.", details=[{"field": "to", "message": "must be after from"}])
-    return start, end
+    return start, max(start, end)  # to before from: an empty window, read as such
 
 
 def usage(

@@ -6,42 +6,34 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 
-from billbo.errors import Unprocessable
+from billbo.fields import Period
 from billbo.http.errors import ErrorResponse
+from billbo.http.routing import api_router
 from dashboard_api.auth.deps import CurrentUser
 from dashboard_api.invoices import service
 from dashboard_api.invoices.schemas import Invoice, LineExplanation, RatedUsage
 
-router = APIRouter(prefix="/api", tags=["invoices"])
+router = api_router(prefix="/api", tags=["invoices"])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Not logged in."},
     404: {"model": ErrorResponse, "description": "No such invoice or line in your organisation."},
-    422: {"model": ErrorResponse, "description": "Invalid period."},
+    422: {"model": ErrorResponse, "description": "Invalid period (YYYY-MM)."},
 }
-Period = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="Billing period, YYYY-MM")]
-
-
-def _period(period: str | None) -> dt.date | None:
-    if period is None:
-        return None
-    try:
-        return dt.date.fromisoformat(f"{period}-01")
-    except ValueError:
-        raise Unprocessable("Invalid period.", details=[{"field": "period", "message": "use YYYY-MM"}]) from None
+PeriodQuery = Annotated[Period | None, Query(description="Billing period, YYYY-MM")]
 
 
 @router.get("/rated-usage", response_model=list[RatedUsage], summary="Rated usage of a period", responses=_ERRORS)
-def rated_usage(request: Request, user: CurrentUser, period: Period = None) -> list[RatedUsage]:
-    start = _period(period) or dt.datetime.now(dt.UTC).date().replace(day=1)
+def rated_usage(request: Request, user: CurrentUser, period: PeriodQuery = None) -> list[RatedUsage]:
+    start = period or dt.datetime.now(dt.UTC).date().replace(day=1)
     return service.rated_usage(request.app.state.resources.postgres, user, start)
 
 
 @router.get("/invoices", response_model=list[Invoice], summary="Invoices, newest period first", responses=_ERRORS)
-def invoices(request: Request, user: CurrentUser, period: Period = None) -> list[Invoice]:
-    return service.invoices(request.app.state.resources.postgres, user, _period(period))
+def invoices(request: Request, user: CurrentUser, period: PeriodQuery = None) -> list[Invoice]:
+    return service.invoices(request.app.state.resources.postgres, user, period)
 
 
 @router.get("/invoices/{invoice_id}", response_model=Invoice, summary="An invoice with its lines", responses=_ERRORS)

@@ -5,22 +5,24 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from billbo.http.errors import ErrorResponse
+from billbo.http.routing import api_router
 from dashboard_api.auth.cookies import set_session
 from dashboard_api.auth.deps import AdminUser, CurrentUser
 from dashboard_api.auth.schemas import Me
 from dashboard_api.members import service
 from dashboard_api.members.schemas import Acceptance, InvitationIn, InvitationOut, Member, Members, RoleChange
 
-router = APIRouter(prefix="/api", tags=["members"])
+router = api_router(prefix="/api", tags=["members"])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Not logged in."},
     403: {"model": ErrorResponse, "description": "Your role may not do this, or the CSRF token is missing."},
     404: {"model": ErrorResponse, "description": "No such member in your organisation."},
-    422: {"model": ErrorResponse, "description": "Invalid fields, or it would leave no owner."},
+    409: {"model": ErrorResponse, "description": "It would leave the organisation without an owner."},
+    422: {"model": ErrorResponse, "description": "Invalid fields."},
 }
 
 

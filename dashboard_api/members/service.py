@@ -9,7 +9,7 @@ import uuid
 import structlog
 from psycopg_pool import ConnectionPool
 
-from billbo.errors import Conflict, Forbidden, NotFound, Unprocessable
+from billbo.errors import Conflict, Forbidden, NotFound
 from billbo.settings import Settings
 from dashboard_api.auth import passwords, tokens
 from dashboard_api.auth import repository as accounts
@@ -59,8 +59,9 @@ def invite(pool: ConnectionPool, settings: Settings, actor: User, data: Invitati
             invited_by=actor.id, expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=settings.invitation_days),
         )  # fmt: skip
     link = f"{base_url}/accept-invitation?token={token}"
-    # No mail server: the link is returned and logged for the inviter to pass on.
-    log.info("invitation created", invitation_id=str(row.invitation_id), role=data.role, link=link)
+    # No mail server: the link is returned for the inviter to pass on. It holds the invitation's
+    # secret token, so it is never logged (D13).
+    log.info("invitation created", invitation_id=str(row.invitation_id), role=data.role)
     return InvitationOut(invitation_id=row.invitation_id, email=row.email, role=data.role, expires_at=row.expires_at,
                          link=link)  # fmt: skip
 
@@ -90,8 +91,8 @@ def change_role(pool: ConnectionPool, actor: User, user_id: uuid.UUID, change: R
             raise NotFound("No such member.")
         _may_manage(actor, target.role, change.role)
         if target.role == "owner" and change.role != "owner" and repository.owner_count(conn, actor.merchant_id) <= 1:
-            raise Unprocessable("The last owner cannot stop being an owner; make someone else owner first.",
-                                details=[{"field": "role", "message": "last owner"}])  # fmt: skip
+            raise Conflict("The last owner cannot stop being an owner; make someone else owner first.",
+                           details=[{"field": "role", "message": "last owner"}])  # fmt: skip
         repository.set_role(conn, user_id, change.role)
         updated = repository.member(conn, actor.merchant_id, user_id)
         assert updated is not None
@@ -105,7 +106,5 @@ def remove(pool: ConnectionPool, actor: User, user_id: uuid.UUID) -> None:
             raise NotFound("No such member.")
         _may_manage(actor, target.role)
         if target.role == "owner" and repository.owner_count(conn, actor.merchant_id) <= 1:
-            raise Unprocessable(
-                "The last owner cannot be removed.", details=[{"field": "user_id", "message": "last owner"}]
-            )
+            raise Conflict("The last owner cannot be removed.", details=[{"field": "user_id", "message": "last owner"}])
         repository.remove(conn, user_id)

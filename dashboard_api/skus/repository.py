@@ -67,6 +67,20 @@ def version_at_effective(conn: Conn, merchant_id: uuid.UUID, sku_id: uuid.UUID, 
     return row is not None
 
 
+def billed_after(conn: Conn, merchant_id: uuid.UUID, sku_id: uuid.UUID, at: dt.datetime) -> bool:
+    """Whether a finalised invoice bills this SKU's usage of a period that ends after ``at``."""
+    row = conn.execute(
+        """
+        select 1 from invoice_lines l join invoices i on i.id = l.invoice_id
+        where i.merchant_id = %s and i.status = 'finalized' and l.sku_id = %s
+          and (l.usage_period_start + interval '1 month') > %s
+        limit 1
+        """,
+        [merchant_id, sku_id, at],
+    ).fetchone()
+    return row is not None
+
+
 def get_sku(conn: Conn, merchant_id: uuid.UUID, sku_id: uuid.UUID) -> dict[str, Any] | None:
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute(

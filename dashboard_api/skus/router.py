@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 
+from billbo.fields import DecimalQuery, Timestamp
 from billbo.http.errors import ErrorResponse
+from billbo.http.routing import api_router
 from dashboard_api.auth.deps import CurrentUser, MemberUser
 from dashboard_api.skus import service
 from dashboard_api.skus.schemas import Preview, PriceChange, Sku, SkuIn, SkuUpdate
 
-router = APIRouter(prefix="/api/skus", tags=["skus"])
+router = api_router(prefix="/api/skus", tags=["skus"])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Not logged in."},
@@ -64,7 +64,7 @@ def preview(
     request: Request,
     user: CurrentUser,
     sku_id: uuid.UUID,
-    quantity: Annotated[Decimal, Query(description="Net quantity in one period, e.g. 1500.5")],
-    at: Annotated[dt.datetime | None, Query(description="Price in force at this time (default: now)")] = None,
+    quantity: Annotated[DecimalQuery, Query(description="Net quantity in one period, e.g. 1500.5")],
+    at: Annotated[Timestamp | None, Query(description="Price in force at this time (default: now)")] = None,
 ) -> Preview:
     return service.preview(request.app.state.resources.postgres, user, sku_id, quantity, at)

@@ -1,31 +1,26 @@
-"""Request and response models of SKUs and their versioned prices. Money is a decimal string."""
+"""Request and response models of SKUs and their versioned prices. Money is a decimal string or an
+exact JSON number on the way in (billbo/fields.py), a decimal string on the way out."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
+from billbo.fields import Currency, NonNegativeDecimal, Timestamp
 
-def _decimal_string(value: Any) -> Any:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueError('give decimals as strings, e.g. "0.0025", so no precision is lost in JSON')
-    return value
-
-
-DecimalString = Annotated[Decimal, BeforeValidator(_decimal_string), Field(allow_inf_nan=False)]
 Model = Literal["per_unit", "graduated", "volume", "package"]
 
 
 class TierIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    up_to: DecimalString | None = Field(description="Inclusive upper bound; null on the last tier.")
-    unit_price: DecimalString
-    flat_fee: DecimalString = Decimal(0)
+    up_to: NonNegativeDecimal | None = Field(description="Inclusive upper bound; null on the last tier.")
+    unit_price: NonNegativeDecimal
+    flat_fee: NonNegativeDecimal = Decimal(0)
 
 
 class PriceIn(BaseModel):
@@ -37,12 +32,12 @@ class PriceIn(BaseModel):
     ]})  # fmt: skip
 
     model: Model
-    unit_price: DecimalString | None = None
-    package_size: DecimalString | None = None
-    package_price: DecimalString | None = None
+    unit_price: NonNegativeDecimal | None = None
+    package_size: NonNegativeDecimal | None = None
+    package_price: NonNegativeDecimal | None = None
     tiers: list[TierIn] = Field(default_factory=list, max_length=50)
-    included_quantity: DecimalString = Decimal(0)
-    minimum_charge: DecimalString = Decimal(0)
+    included_quantity: NonNegativeDecimal = Decimal(0)
+    minimum_charge: NonNegativeDecimal = Decimal(0)
 
 
 class SkuIn(BaseModel):
@@ -50,14 +45,13 @@ class SkuIn(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     unit: str = Field(min_length=1, max_length=50, examples=["API call", "GB"])
-    currency: str = Field(pattern=r"^[A-Za-z]{3}$")
+    currency: Currency
     price: PriceIn
-    effective_from: dt.datetime | None = Field(None, description="Default: the start of the current period.")
-
-    @field_validator("currency")
-    @classmethod
-    def _upper(cls, value: str) -> str:
-        return value.upper()
+    effective_from: Timestamp | None = Field(
+        None,
+        description="Default: the start of the current period. Earlier is allowed while no finalised invoice "
+        "covers that time.",
+    )
 
 
 class SkuUpdate(BaseModel):
@@ -71,7 +65,7 @@ class PriceChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     price: PriceIn
-    effective_from: dt.datetime | None = Field(None, description="Default: the start of the next period.")
+    effective_from: Timestamp | None = Field(None, description="Default: the start of the next period.")
 
 
 class TierOut(BaseModel):

@@ -69,8 +69,15 @@ def _load(conn: Conn, user: User, sku_id: uuid.UUID) -> dict[str, Any]:
 def _add_version(
     conn: Conn, user: User, sku: dict[str, Any], price: pricing.Price, effective_from: dt.datetime
 ) -> None:
-    if effective_from < periods.period_start(dt.datetime.now(dt.UTC)):
-        raise _invalid("effective_from", "a price cannot take effect before the current period")
+    # A price may start in the past (a new merchant prices the usage it backfilled), as long as no
+    # finalised invoice billed this SKU for that time: what is invoiced is never re-priced.
+    if effective_from < periods.period_start(dt.datetime.now(dt.UTC)) and repository.billed_after(
+        conn, user.merchant_id, sku["id"], effective_from
+    ):
+        raise Conflict(
+            "A finalised invoice already bills this SKU after that time; a price can take effect after it.",
+            details=[{"field": "effective_from", "message": "a finalised invoice covers this time"}],
+        )
     if repository.version_at_effective(conn, user.merchant_id, sku["id"], effective_from):
         raise Conflict(f"A price version already takes effect at {effective_from.isoformat()}.")
     repository.insert_version(conn, user.merchant_id, sku["id"], price, effective_from, user.id)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from billbo.customers import service
 from billbo.customers.schemas import Customer, CustomerIn
 from billbo.http.errors import ErrorResponse
+from billbo.http.routing import api_router
 from ingest.auth import CurrentMerchant
 
-router = APIRouter(prefix="/v1/customers", tags=["customers"])
+router = api_router(prefix="/v1/customers", tags=["customers"])
 
 
 @router.put(

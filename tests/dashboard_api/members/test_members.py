@@ -59,14 +59,14 @@ def test_admins_cannot_touch_owners(browser: Browser, new_browser: Any) -> None:
 
 def test_the_last_owner_cannot_be_removed_or_demoted(browser: Browser, new_browser: Any) -> None:
     owner = browser.signup()
-    assert browser.delete(f"/api/members/{owner['user_id']}").status_code == 422
+    assert browser.delete(f"/api/members/{owner['user_id']}").status_code == 409
     demoted = browser.patch(f"/api/members/{owner['user_id']}", json={"role": "admin"})
-    assert demoted.status_code == 422
+    assert demoted.status_code == 409
     assert "last owner" in demoted.json()["error"]["message"]
     second_owner, me = invite_and_join(browser, new_browser, "owner")
     assert second_owner.delete(f"/api/members/{owner['user_id']}").status_code == 204
     assert browser.get("/api/me").status_code == 401  # the removed seat's session ends at once
-    assert second_owner.delete(f"/api/members/{me['user_id']}").status_code == 422
+    assert second_owner.delete(f"/api/members/{me['user_id']}").status_code == 409
 
 
 def test_removed_members_lose_access(browser: Browser, new_browser: Any) -> None:

@@ -70,10 +70,56 @@ def test_a_price_change_is_a_new_version_from_the_next_period(browser: Browser) 
     assert (later.json()["price_version"], later.json()["amount"]) == (2, "2.000")
     again = browser.post(f"/api/skus/{sku['id']}/prices", json={"price": {"model": "per_unit", "unit_price": "1"}})
     assert again.status_code == 409  # one version per effective date
-    past = browser.post(f"/api/skus/{sku['id']}/prices", json={"price": {"model": "per_unit", "unit_price": "1"},
-                                                               "effective_from": "2020-01-01T00:00:00Z"})  # fmt: skip
-    assert past.status_code == 422
-    assert past.json()["error"]["details"][0]["field"] == "effective_from"
+
+
+def test_a_price_may_start_in_the_past_until_an_invoice_bills_that_time(browser: Browser, databases: Databases) -> None:
+    """A new merchant prices the usage it backfilled (ingest accepts 35 days back); once a
+    finalised invoice bills the SKU for a period, no price may start before that period ends."""
+    me = browser.signup()
+    this_period = periods.period_start(dt.datetime.now(dt.UTC))
+    last_period = periods.period_start(this_period - dt.timedelta(days=1))
+    sku = new_sku(browser)
+    backdated = browser.post(f"/api/skus/{sku['id']}/prices", json={
+        "price": {"model": "per_unit", "unit_price": "1"}, "effective_from": last_period.isoformat()})  # fmt: skip
+    assert backdated.status_code == 201, backdated.text
+    versions = backdated.json()["versions"]
+    assert {dt.datetime.fromisoformat(v["effective_from"]) for v in versions} == {last_period, this_period}
+    with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
+        invoice = conn.execute(
+            "insert into invoices (merchant_id, customer_id, currency, period_start) "
+            "values (%s, gen_random_uuid(), 'USD', %s) returning id",
+            [me["merchant_id"], last_period.date()],
+        ).fetchone()
+        assert invoice is not None
+        version = next(v["id"] for v in versions if dt.datetime.fromisoformat(v["effective_from"]) == last_period)
+        conn.execute(
+            "insert into invoice_lines (invoice_id, sku_id, usage_period_start, price_version_id, quantity, "
+            "event_count, amount_unrounded, amount_minor) values (%s, %s, %s, %s, 1, 1, 1, 100)",
+            [invoice[0], sku["id"], last_period.date(), version],
+        )
+        conn.execute(
+            "update invoices set status = 'finalized', number = 1, finalized_at = now() where id = %s", [invoice[0]]
+        )
+    refused = browser.post(f"/api/skus/{sku['id']}/prices", json={
+        "price": {"model": "per_unit", "unit_price": "2"},
+        "effective_from": (last_period + dt.timedelta(days=3)).isoformat()})  # fmt: skip
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"]["details"][0]["field"] == "effective_from"
+    after_it = browser.post(f"/api/skus/{sku['id']}/prices", json={
+        "price": {"model": "per_unit", "unit_price": "2"},
+        "effective_from": (this_period + dt.timedelta(days=2)).isoformat()})  # fmt: skip
+    assert after_it.status_code == 201, after_it.text
+
+
+def test_prices_as_json_numbers_are_read_exactly(browser: Browser) -> None:
+    """A JSON number is read from its text, never through a float: 0.1 stays 0.1."""
+    browser.signup()
+    sku = new_sku(browser, {"model": "per_unit", "unit_price": 0.1, "minimum_charge": 5})
+    assert (sku["current_price"]["unit_price"], sku["current_price"]["minimum_charge"]) == ("0.1", "5")
+    body = b'{"name": "T", "unit": "u", "currency": "USD", "price": {"model": "per_unit", "unit_price": 0.30000000000000000000001}}'
+    tiny = browser.post("/api/skus", content=body, headers={"Content-Type": "application/json"})
+    assert tiny.status_code == 201, tiny.text
+    assert tiny.json()["current_price"]["unit_price"] == "0.30000000000000000000001"
 
 
 @pytest.mark.parametrize(
@@ -92,7 +138,9 @@ def test_a_price_change_is_a_new_version_from_the_next_period(browser: Browser) 
             "price.tiers.1.up_to",
         ),
         ({"model": "per_unit"}, "price.unit_price"),
-        ({"model": "per_unit", "unit_price": 0.1}, "price.unit_price"),  # a float: must be a string
+        ({"model": "per_unit", "unit_price": True}, "price.unit_price"),
+        ({"model": "per_unit", "unit_price": "1e300"}, "price.unit_price"),
+        ({"model": "per_unit", "unit_price": "-1"}, "price.unit_price"),
         ({"model": "per_unit", "unit_price": "NaN"}, "price.unit_price"),
         ({"model": "package", "package_size": "100", "package_price": "1.005"}, "price.package_price"),  # USD cents
         ({"model": "per_unit", "unit_price": "1", "minimum_charge": "0.001"}, "price.minimum_charge"),
