@@ -18,6 +18,7 @@ from email.message import Message
 from typing import Any
 
 import clickhouse_connect
+import httpx
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -252,6 +253,22 @@ def test_sessions_keep_settings_and_temporary_tables(clickhouse_port: int) -> No
     finally:
         session.close()
         other.close()
+
+
+def test_a_requests_database_lasts_one_query_also_in_a_session(raw: httpx.Client, db: str) -> None:
+    sid = f"db-{uuid.uuid4()}"
+
+    def current(**params: str) -> bytes:
+        return raw.get("/", params={"query": "SELECT currentDatabase()", "session_id": sid, **params}).content
+
+    assert current() == b"default\n"
+    assert current(database=db) == f"{db}\n".encode()
+    assert current() == b"default\n"
+    assert raw.post("/", params={"session_id": sid}, content=b"USE system").status_code == 200
+    assert current() == b"system\n"  # USE changes the session's own database...
+    assert current(database=db) == f"{db}\n".encode()  # ...which a request's overrides once
+    assert current() == b"system\n"
+    assert raw.get("/", params={"query": "SELECT currentDatabase()"}).content == b"default\n"  # no session
 
 
 def test_session_check_and_locked_sessions(clickhouse_port: int) -> None:
