@@ -13,8 +13,7 @@ import uuid
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from ingest.events.schemas import Event
+from typing import Protocol
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("merchant_id", "UUID"),
@@ -55,6 +54,17 @@ def micros(value: dt.datetime) -> int:
     return (value - _EPOCH) // _MICROSECOND
 
 
+class Row(Protocol):
+    """What a row needs besides its id and amount (ingest.events.schemas.EventIn and Event have it)."""
+
+    @property
+    def customer_id(self) -> uuid.UUID: ...
+    @property
+    def sku_id(self) -> uuid.UUID: ...
+    @property
+    def sent_at(self) -> dt.datetime: ...
+
+
 @dataclass(slots=True)
 class Fragment:
     """The rows of one request, one bytes object per column."""
@@ -65,7 +75,7 @@ class Fragment:
 
 def encode(
     merchant_id: uuid.UUID,
-    events: Sequence[Event],
+    events: Sequence[Row],
     event_ids: Sequence[str],
     scaled_amounts: Sequence[int],
     ingested_at: dt.datetime,

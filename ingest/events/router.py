@@ -1,115 +1,205 @@
-"""HTTP handlers for events: parse, call the service, shape the response."""
+"""HTTP handlers for events: parse, call the service, shape the response.
+
+The contract of POST /v1/events is a JSON schema written here by hand (the fast path decodes with
+msgspec, not pydantic), so everything in it that is a rule comes from where the rule is enforced:
+the limits from the Settings the app was created with, the event id and decimal string patterns
+and the amount's bounds from ingest.events.validation. Every example in it is accepted as sent.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 
 from billbo.http.errors import ErrorResponse
+from billbo.settings import Settings
 from ingest.auth import CurrentMerchant
 from ingest.events import handler, service
-from ingest.events.schemas import ENCODER
+from ingest.events.schemas import ENCODER, REQUIRED_FIELDS
+from ingest.events.validation import (
+    DECIMAL_STRING_PATTERN,
+    EVENT_ID_PATTERN,
+    MAX_AMOUNT_EXPONENT,
+    MAX_EVENT_ID,
+    SCALE,
+    duration,
+)
 
-router = APIRouter(prefix="/v1/events", tags=["events"])
+_EVENT_ID = {"type": "string", "minLength": 1, "maxLength": MAX_EVENT_ID, "pattern": EVENT_ID_PATTERN}
+_UUID = {"type": "string", "format": "uuid"}
+_TIME = {"type": "string", "format": "date-time"}
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}}
 
 
-_EVENT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["customer_id", "sku_id", "amount", "sent_at"],
-    "additionalProperties": False,
-    "properties": {
-        "event_id": {
-            "type": "string", "minLength": 1, "maxLength": 128,
-            "description": "Idempotency key, unique per merchant: a retry with the same id is counted once. "
-            "Printable characters. Omit it and BillBo assigns a UUIDv7.",
+def router_for(settings: Settings) -> APIRouter:
+    """The events routes, documented with the limits of ``settings``."""
+    router = APIRouter(prefix="/v1/events", tags=["events"])
+    max_events = settings.ingest_max_events
+    router.add_api_route(
+        "",
+        post_events,
+        methods=["POST"],
+        status_code=202,
+        summary="Send usage events",
+        description=f'One event, or `{{"events": [...]}}` with up to {max_events:,}. All or nothing: if any '
+        "event is invalid, nothing is stored. The answer comes once ClickHouse has stored the events.",
+        openapi_extra=_body_doc(settings),
+        responses=_post_responses(settings),
+    )
+    router.add_api_route(
+        "/{event_id}",
+        get_event,
+        methods=["GET"],
+        summary="Find a stored event",
+        description='The event as stored (its first copy, the one billing counts), to answer "I sent it, where '
+        'is it?".',
+        responses={
+            200: {"description": "The stored event.", "content": {"application/json": {
+                "schema": _STORED_EVENT, "example": _STORED_EXAMPLE}}},
+            401: _error("Missing, malformed, unknown or revoked API key."),
+            404: _error("No such event for this merchant."),
+            422: _error("The event_id cannot be an event id (see POST /v1/events)."),
+            503: _error("Events cannot be read right now; see Retry-After.", headers=_RETRY_AFTER),
         },
-        "customer_id": {"type": "string", "format": "uuid", "description": "Your customer's id."},
-        "sku_id": {"type": "string", "format": "uuid", "description": "The SKU used."},
-        "amount": {
-            "oneOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$"}],
-            "description": "Quantity used, stored exactly as written (at most 12 decimals, |amount| < 10^26). "
-            "Negative amounts are corrections. A decimal string is accepted for clients that cannot "
-            "write exact JSON numbers.",
+    )  # fmt: skip
+    return router
+
+
+def event_schema(settings: Settings) -> dict[str, Any]:
+    ahead = dt.timedelta(seconds=settings.ingest_max_future_seconds)
+    bound = 10**MAX_AMOUNT_EXPONENT
+    return {
+        "type": "object",
+        "required": list(REQUIRED_FIELDS),
+        "additionalProperties": False,
+        "properties": {
+            "event_id": {
+                **_EVENT_ID,
+                "description": "Idempotency key, unique per merchant: a retry with the same id is counted once. "
+                f"1 to {MAX_EVENT_ID} characters, no control characters. Omit it (null is not an id) and "
+                "BillBo assigns a UUIDv7.",
+            },
+            "customer_id": {**_UUID, "description": "Your customer's id."},
+            "sku_id": {**_UUID, "description": "The SKU used."},
+            "amount": {
+                "oneOf": [
+                    {"type": "number", "exclusiveMinimum": -bound, "exclusiveMaximum": bound,
+                     "multipleOf": 10.0**-SCALE},
+                    {"type": "string", "pattern": DECIMAL_STRING_PATTERN},
+                ],
+                "description": f"Quantity used, stored exactly as written: at most {SCALE} decimals, "
+                f"|amount| < 10^{MAX_AMOUNT_EXPONENT}. Negative amounts are corrections. A decimal string "
+                'written plainly ("-2.5", no exponent) is accepted for clients that cannot write exact JSON '
+                "numbers.",
+            },
+            "sent_at": {
+                **_TIME,
+                "description": f"When the usage happened, RFC 3339 with an offset; not more than "
+                f"{duration(ahead)} ahead of the time the request arrives, nor older than the merchant's "
+                "backdating window (35 days by default).",
+            },
         },
-        "sent_at": {
-            "type": "string", "format": "date-time",
-            "description": "When the usage happened, RFC 3339 with an offset; not more than 5 minutes "
-            "ahead, nor older than the merchant's backdating window (35 days by default).",
+    }  # fmt: skip
+
+
+def _body_doc(settings: Settings) -> dict[str, Any]:
+    event = event_schema(settings)
+    batch = {
+        "type": "object",
+        "required": ["events"],
+        "additionalProperties": False,
+        "properties": {
+            "events": {"type": "array", "minItems": 1, "maxItems": settings.ingest_max_events, "items": event}
         },
-    },
-}  # fmt: skip
+    }
+    # sent_at must lie in a window around "now": the examples carry the time the app was created,
+    # so that they are accepted as sent (by a reader trying them, and by schemathesis).
+    sent_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    example = {**_EXAMPLE_EVENT, "sent_at": sent_at}
+    second = {**example, "event_id": "req-7f3a-0002", "amount": "-0.5"}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"oneOf": [event, batch]},
+                    "examples": {
+                        "one event": {"value": example},
+                        "a batch": {"value": {"events": [example, second]}},
+                    },
+                }
+            },
+        }
+    }
+
+
 _EXAMPLE_EVENT = {
     "event_id": "req-7f3a-0001",
     "customer_id": "0190c1e2-7b7e-7c3e-9d2a-1f2e3d4c5b6a",
     "sku_id": "0190c1e3-0a1b-7c3e-8d2a-1f2e3d4c5b6b",
     "amount": 1.5,
-    "sent_at": "2026-11-24T21:05:00Z",
 }
-_BODY_DOC = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "oneOf": [
-                        _EVENT_SCHEMA,
-                        {
-                            "type": "object",
-                            "required": ["events"],
-                            "additionalProperties": False,
-                            "properties": {"events": {"type": "array", "minItems": 1, "maxItems": 10_000,
-                                                      "items": _EVENT_SCHEMA}},
-                        },
-                    ]
-                },
-                "examples": {
-                    "one event": {"value": _EXAMPLE_EVENT},
-                    "a batch": {"value": {"events": [_EXAMPLE_EVENT, {**_EXAMPLE_EVENT, "event_id": "req-7f3a-0002",
-                                                                       "amount": -0.5}]}},
-                },
-            }
+
+
+def _post_responses(settings: Settings) -> dict[int | str, dict[str, Any]]:
+    max_events = settings.ingest_max_events
+    accepted = {
+        "type": "object",
+        "required": ["accepted", "event_ids"],
+        "additionalProperties": False,
+        "properties": {
+            "accepted": {"type": "integer", "minimum": 1, "maximum": max_events},
+            "event_ids": {"type": "array", "minItems": 1, "maxItems": max_events, "items": _EVENT_ID},
         },
     }
-}  # fmt: skip
-_ACCEPTED_DOC = {
-    "description": "Stored in ClickHouse: the ids of the events, in request order.",
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "properties": {
-                    "accepted": {"type": "integer"},
-                    "event_ids": {"type": "array", "items": {"type": "string"}},
-                },
-            },
-            "example": {"accepted": 2, "event_ids": ["req-7f3a-0001", "0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"]},
-        }
+    return {
+        202: {
+            "description": "Stored in ClickHouse: the ids of the events, in request order.",
+            "content": {"application/json": {"schema": accepted, "example": {
+                "accepted": 2, "event_ids": ["req-7f3a-0001", "0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"]}}},
+        },
+        400: _error("The body is not UTF-8 JSON (code malformed_json); details name the field when the bytes "
+                    "that are not UTF-8 are in one."),
+        401: _error("Missing, malformed, unknown or revoked API key."),
+        413: _error(f"The body is larger than {settings.ingest_max_body_bytes:,} bytes."),
+        415: _error("Content-Type is not application/json."),
+        422: _error("Some events are invalid: one detail per problem (index, field, message); nothing stored."),
+        429: _error("Rate limit of this API key; see Retry-After.", headers=_RETRY_AFTER),
+        503: _error("Events could not be stored right now; nothing stored; see Retry-After.", headers=_RETRY_AFTER),
+    }  # fmt: skip
+
+
+def _error(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    doc: dict[str, Any] = {"model": ErrorResponse, "description": description}
+    if headers:
+        doc["headers"] = headers
+    return doc
+
+
+_STORED_EVENT = {
+    "type": "object",
+    "required": ["event_id", "customer_id", "sku_id", "amount", "sent_at", "ingested_at"],
+    "properties": {
+        "event_id": _EVENT_ID,
+        "customer_id": _UUID,
+        "sku_id": _UUID,
+        "amount": {"type": "string", "description": "Exact decimal."},
+        "sent_at": _TIME,
+        "ingested_at": _TIME,
     },
 }
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorResponse, "description": "Malformed JSON."},
-    401: {"model": ErrorResponse, "description": "Missing, malformed, unknown or revoked API key."},
-    413: {"model": ErrorResponse, "description": "Body larger than the limit (10 MB by default)."},
-    415: {"model": ErrorResponse, "description": "Content-Type is not application/json."},
-    422: {
-        "model": ErrorResponse,
-        "description": "Some events are invalid: one detail per problem (index, field, message); nothing stored.",
-    },
-    429: {"model": ErrorResponse, "description": "Rate limit of this API key; see Retry-After."},
-    503: {"model": ErrorResponse, "description": "Events could not be stored right now; see Retry-After."},
+_STORED_EXAMPLE = {
+    "event_id": "req-7f3a-0001",
+    "customer_id": "0190c1e2-7b7e-7c3e-9d2a-1f2e3d4c5b6a",
+    "sku_id": "0190c1e3-0a1b-7c3e-8d2a-1f2e3d4c5b6b",
+    "amount": "1.5",
+    "sent_at": "2026-11-24T21:05:00.000000Z",
+    "ingested_at": "2026-11-24T21:05:00.412345Z",
 }
 
 
-@router.post(
-    "",
-    status_code=202,
-    summary="Send usage events",
-    description='One event, or `{"events": [...]}` with up to 10,000. All or nothing: if any event is '
-    "invalid, nothing is stored. The answer comes once ClickHouse has stored the events.",
-    openapi_extra=_BODY_DOC,
-    responses={202: _ACCEPTED_DOC, **_ERRORS},
-)
 async def post_events(request: Request) -> Response:
     """Documents the route; ingest.events.fast_path serves it with the same handler."""
     reply = await handler.post_events(
@@ -122,22 +212,19 @@ async def post_events(request: Request) -> Response:
     return Response(reply.body, status_code=reply.status, headers=reply.headers, media_type="application/json")
 
 
-@router.get(
-    "/{event_id}",
-    summary="Find a stored event",
-    description="The event as stored (its first copy, the one billing counts), to answer \"I sent it, where is it?\".",
-    responses={
-        200: {"description": "The stored event.", "content": {"application/json": {"example": {
-            "event_id": "req-7f3a-0001", "customer_id": "0190c1e2-7b7e-7c3e-9d2a-1f2e3d4c5b6a",
-            "sku_id": "0190c1e3-0a1b-7c3e-8d2a-1f2e3d4c5b6b", "amount": "1.5",
-            "sent_at": "2026-11-24T21:05:00.000000Z", "ingested_at": "2026-11-24T21:05:00.412345Z"}}}},
-        401: _ERRORS[401],
-        404: {"model": ErrorResponse, "description": "No such event for this merchant."},
-        503: _ERRORS[503],
-    },
-)  # fmt: skip
+_EVENT_ID_PARAMETER = Path(
+    description="The event's id, as sent or as assigned.",
+    json_schema_extra={"minLength": 1, "maxLength": MAX_EVENT_ID, "pattern": EVENT_ID_PATTERN},
+)
+
+
 async def get_event(
-    request: Request, merchant: CurrentMerchant, event_id: Annotated[str, Path(min_length=1, max_length=128)]
+    request: Request, merchant: CurrentMerchant, event_id: Annotated[str, _EVENT_ID_PARAMETER]
 ) -> Response:
-    event = await service.find(request.app.state.ingest, merchant, event_id)
+    event = await service.find(request.app.state.ingest, merchant, event_id)  # checks the event id rule
     return Response(ENCODER.encode(event), media_type="application/json")
+
+
+# The routes with the default limits. ingest.app should include router_for(settings), so that the
+# document shows the limits the app enforces.
+router = router_for(Settings.model_construct())

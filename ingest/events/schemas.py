@@ -10,25 +10,38 @@ import msgspec
 
 
 class Event(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    """One usage event. ``amount`` is a JSON number (or a decimal string), kept exactly."""
+    """One usage event with its exact amount. An absent ``event_id`` is UNSET (BillBo assigns a
+    UUIDv7); ``null`` is not an id and is refused."""
 
     customer_id: uuid.UUID
     sku_id: uuid.UUID
     amount: Decimal
     sent_at: dt.datetime
-    event_id: str | None = None
+    event_id: str | msgspec.UnsetType = msgspec.UNSET
+
+
+class EventIn(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """One event as the fast path decodes it: ``amount`` stays the JSON text it was sent as (a
+    number, or a decimal string), so that a string is held to the decimal string syntax; all the
+    amounts of a request are then decoded at once (ingest.events.validation.amounts_of)."""
+
+    customer_id: uuid.UUID
+    sku_id: uuid.UUID
+    amount: msgspec.Raw
+    sent_at: dt.datetime
+    event_id: str | msgspec.UnsetType = msgspec.UNSET
 
 
 class Body(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     """A request body: one event, or ``{"events": [...]}``. Every field is optional here so one
     decode serves both shapes; which fields a shape needs is checked after decoding."""
 
-    events: list[Event] | msgspec.UnsetType = msgspec.UNSET
+    events: list[EventIn] | msgspec.UnsetType = msgspec.UNSET
     customer_id: uuid.UUID | msgspec.UnsetType = msgspec.UNSET
     sku_id: uuid.UUID | msgspec.UnsetType = msgspec.UNSET
-    amount: Decimal | msgspec.UnsetType = msgspec.UNSET
+    amount: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
     sent_at: dt.datetime | msgspec.UnsetType = msgspec.UNSET
-    event_id: str | msgspec.UnsetType | None = msgspec.UNSET
+    event_id: str | msgspec.UnsetType = msgspec.UNSET
 
 
 class Accepted(msgspec.Struct):
@@ -40,3 +53,4 @@ BODY_DECODER = msgspec.json.Decoder(Body)
 ENCODER = msgspec.json.Encoder(decimal_format="string")
 
 EVENT_FIELDS = ("customer_id", "sku_id", "amount", "sent_at", "event_id")
+REQUIRED_FIELDS = EVENT_FIELDS[:4]

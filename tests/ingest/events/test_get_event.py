@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.ingest.conftest import MerchantKey
@@ -9,14 +12,15 @@ from tests.ingest.events.test_post_events import CUSTOMER, SKU, event, post
 
 
 def test_a_stored_event_is_found_by_its_id(ingest: TestClient, merchant: MerchantKey) -> None:
-    post(ingest, merchant, event(event_id="where-is-it", amount="2.5", sent_at="2026-11-24T10:00:00+00:00"))
+    sent_at = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).replace(microsecond=0)
+    post(ingest, merchant, event(event_id="where-is-it", amount="2.5", sent_at=sent_at.isoformat()))
     response = ingest.get("/v1/events/where-is-it", headers=merchant.headers)
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["event_id"] == "where-is-it"
     assert (body["customer_id"], body["sku_id"]) == (CUSTOMER, SKU)
     assert body["amount"] == "2.5"
-    assert body["sent_at"] == "2026-11-24T10:00:00.000000Z"
+    assert body["sent_at"] == sent_at.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
     assert body["ingested_at"].endswith("Z")
 
 
@@ -34,3 +38,12 @@ def test_another_merchants_event_is_not_found(
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
     assert ingest.get("/v1/events/never-sent", headers=merchant.headers).status_code == 404
+
+
+@pytest.mark.parametrize("event_id", ["nul%00inside", "tab%09here", "x" * 129])
+def test_an_id_that_cannot_be_an_event_id_is_422_naming_it(
+    ingest: TestClient, merchant: MerchantKey, event_id: str
+) -> None:
+    response = ingest.get(f"/v1/events/{event_id}", headers=merchant.headers)
+    assert response.status_code == 422, response.text
+    assert [d["field"] for d in response.json()["error"]["details"]] == ["event_id"]

@@ -43,15 +43,15 @@ def stored(ch: Client, merchant: MerchantKey) -> list[Any]:
 
 
 def test_one_event_is_stored_exactly_before_the_202(ingest: TestClient, merchant: MerchantKey, ch: Client) -> None:
-    sent_at = "2026-11-24T22:00:00.123456+01:00"
+    utc = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).replace(microsecond=123456)
+    sent_at = utc.astimezone(dt.timezone(dt.timedelta(hours=1))).isoformat()  # +01:00: stored as UTC
     body = event(event_id="evt-1", amount=0.1, sent_at=sent_at)
-    with _frozen_window(ingest, sent_at):
-        response = post(ingest, merchant, body)
+    response = post(ingest, merchant, body)
     assert response.status_code == 202, response.text
     assert response.json() == {"accepted": 1, "event_ids": ["evt-1"]}
     ((event_id, customer, sku, amount, stored_at),) = stored(ch, merchant)
     assert (event_id, str(customer), str(sku), amount) == ("evt-1", CUSTOMER, SKU, Decimal("0.1"))
-    assert stored_at.replace(tzinfo=dt.UTC) == dt.datetime(2026, 11, 24, 21, 0, 0, 123456, tzinfo=dt.UTC)
+    assert stored_at.replace(tzinfo=dt.UTC) == utc
 
 
 def test_a_batch_keeps_request_order_and_assigns_uuid7_ids(
@@ -107,14 +107,14 @@ def _details(response: Any) -> list[tuple[Any, str]]:
         ({"amount": True}, "amount", "number"),
         ({"amount": "ten"}, "amount", "decimal"),
         ({"customer_id": "not-a-uuid"}, "customer_id", "UUID"),
-        ({"sku_id": 7}, "sku_id", "Expected `uuid`, got `int`"),
+        ({"sku_id": 7}, "sku_id", "sku_id must be a string (a UUID), not a number"),
         ({"sent_at": "2026-11-24T21:05:00"}, "sent_at", "offset"),
         ({"sent_at": "yesterday"}, "sent_at", "datetime"),
         ({"sent_at": now_iso(dt.timedelta(hours=2))}, "sent_at", "future"),  # computed at collection: keep a margin
         ({"sent_at": now_iso(-dt.timedelta(days=36))}, "sent_at", "backdating window (35 days)"),
         ({"event_id": ""}, "event_id", "1 to 128"),
         ({"event_id": "x" * 129}, "event_id", "1 to 128"),
-        ({"event_id": "tab\there"}, "event_id", "printable"),
+        ({"event_id": "tab\there"}, "event_id", "without control characters"),
         ({"colour": "blue"}, "colour", "unknown field 'colour'"),
     ],
 )
@@ -217,20 +217,3 @@ def test_large_bodies_are_413_without_being_read(settings: Any, merchant: Mercha
         big = json.dumps({"events": [event() for _ in range(20)]})  # valid, just too large
         assert post(client, merchant, big).status_code == 413
     assert stored(ch, merchant) == []
-
-
-class _frozen_window:
-    """Let a test send a fixed sent_at: widen the window around it for the test's duration."""
-
-    def __init__(self, client: TestClient, sent_at: str) -> None:
-        self._state = client.app.state.ingest  # type: ignore[attr-defined]
-        self._at = dt.datetime.fromisoformat(sent_at)
-
-    def __enter__(self) -> None:
-        settings = self._state.settings
-        self._saved = settings
-        ahead = int((self._at - dt.datetime.now(dt.UTC)).total_seconds()) + 3600
-        self._state.settings = settings.model_copy(update={"ingest_max_future_seconds": max(ahead, 300)})
-
-    def __exit__(self, *exc: object) -> None:
-        self._state.settings = self._saved
