@@ -11,6 +11,7 @@ import dagster as dg
 from billbo.local_stack import database_urls
 from billbo.migrations.runner import Databases
 from billbo.settings import get_settings
+from orchestration.automation import billing_automation
 from orchestration.invoicing.assets import (
     finalization,
     finalization_job,
@@ -33,7 +34,7 @@ def build_definitions(databases: Databases) -> dg.Definitions:
         assets=ASSETS,
         jobs=[usage_job, rating_job, finalization_job],
         schedules=[hourly_usage, hourly_rating, finalization],
-        sensors=[late_events],
+        sensors=[late_events, billing_automation],
         resources=resources(databases),
     )
 

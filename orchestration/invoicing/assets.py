@@ -12,13 +12,21 @@ from orchestration.resources import PostgresResource
 
 BALANCED = "invoice_lines_sum_to_subtotals"
 RECONCILED = "invoice_lines_reconcile_with_rated_usage"
+# A month's drafts read the rated usage of the months before it too: usage rated late for a
+# finalised month goes on the customer's earliest open draft after that month (D11, D12). A year
+# back is far beyond any backdating window in use (35 days by default); usage rated later still
+# reaches the current month's draft at its next hourly rating.
+EARLIER_MONTHS = 12
+RATED_BEFORE_AND_IN_THE_MONTH = dg.TimeWindowPartitionMapping(
+    start_offset=-EARLIER_MONTHS, end_offset=0, allow_nonexistent_upstream_partitions=True
+)
 
 
 @dg.asset(
     partitions_def=MONTHLY,
     backfill_policy=dg.BackfillPolicy.multi_run(1),
     group_name="invoicing",
-    deps=[RATED_USAGE],
+    deps=[dg.AssetDep(RATED_USAGE, partition_mapping=RATED_BEFORE_AND_IN_THE_MONTH)],
     automation_condition=RERUN_WHEN_INPUTS_CHANGE,
     check_specs=[
         dg.AssetCheckSpec(BALANCED, asset="invoice_drafts", blocking=True),
