@@ -11,7 +11,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 from billbo.currencies import CODES
 
@@ -115,6 +116,27 @@ DecimalQuery = Annotated[
     WithJsonSchema({"type": "string", "pattern": _DECIMAL_TEXT, "examples": ["1500.5"]}),
 ]
 """A decimal in a query string."""
+
+# -- Email addresses ----------------------------------------------------------------------------
+
+
+def _email(value: str) -> str:
+    """A syntactically valid address, lower-cased (one seat per address, whatever its case).
+
+    Nothing checks that mail is deliverable (BillBo sends none). Special-use domains are refused,
+    except ``.test`` (RFC 6761's names for testing), so staging data and examples work."""
+    try:
+        return validate_email(value, check_deliverability=False, test_environment=True).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValueError(f"is not a valid email address: {exc}") from exc
+
+
+Email = Annotated[
+    str,
+    Field(max_length=320),
+    AfterValidator(_email),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": 320, "examples": ["ana@acme.io"]}),
+]
 
 # -- Currencies ---------------------------------------------------------------------------------
 

@@ -8,9 +8,9 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, PlainValidator, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
-from billbo.fields import Currency
+from billbo.fields import Currency, Email
 
 METADATA_MAX_KEYS = 50
 METADATA_MAX_KEY_LENGTH = 40
@@ -65,7 +65,7 @@ class CustomerIn(BaseModel):
     })  # fmt: skip
 
     name: str = Field(min_length=1, max_length=500)
-    email: EmailStr | None = None
+    email: Email | None = None
     currency: Currency
     metadata: Metadata = Field(default_factory=dict)
 

@@ -72,7 +72,7 @@ def page(
     include_archived: bool,
 ) -> tuple[list[Customer], str | None]:  # fmt: skip
     """A page of customers and the cursor of the next page (None on the last)."""
-    after = _decode_cursor(cursor) if cursor else None
+    after = pagination.customer_position(cursor) if cursor else None
     with pool.connection() as conn:
         rows = repository.page(conn, merchant_id, search=search, after=after, limit=limit + 1,
                                include_archived=include_archived)  # fmt: skip
@@ -81,12 +81,4 @@ def page(
 
 
 def _encode_cursor(customer: Customer) -> str:
-    return pagination.encode(customer.name.lower(), str(customer.id))
-
-
-def _decode_cursor(cursor: str) -> tuple[str, uuid.UUID]:
-    name, customer_id = pagination.decode(cursor, 2)
-    try:
-        return name, uuid.UUID(customer_id)
-    except ValueError as exc:
-        raise pagination.invalid() from exc
+    return pagination.customer_cursor(customer.id, customer.name)

@@ -45,7 +45,8 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     details = [
         {
             "field": ".".join(str(part) for part in err["loc"][1:]) or str(err["loc"][0]),
-            "message": err["msg"],
+            # A rule of ours (a ValueError in a validator) speaks for itself, without pydantic's prefix.
+            "message": str(err["ctx"]["error"]) if err["type"] == "value_error" else err["msg"],
         }
         for err in exc.errors()
     ]

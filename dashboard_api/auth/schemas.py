@@ -5,31 +5,19 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from billbo.fields import Email
 from dashboard_api.auth.passwords import MAX_LENGTH, MIN_LENGTH
-
-
-def _plain_text(value: str) -> str:
-    """Text Postgres and argon2 can take: no NUL character, no lone surrogate (a 422, not a 500)."""
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text (no lone surrogates)") from None
-    return value
-
-
-PlainText = Annotated[str, AfterValidator(_plain_text)]
 
 
 class Credentials(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "examples": [{"email": "ana@acme.io", "password": "correct horse battery staple"}]})  # fmt: skip
 
-    email: EmailStr
-    password: PlainText = Field(min_length=1, max_length=MAX_LENGTH, repr=False)  # never in a repr or a log
+    # Any text: an address that is not a seat's is refused like a wrong password, not by its form.
+    email: Annotated[str, Field(min_length=1, max_length=320)]
+    password: str = Field(min_length=1, max_length=MAX_LENGTH, repr=False)  # never in a repr or a log
 
     @field_validator("email")
     @classmethod
@@ -41,8 +29,9 @@ class SignUp(Credentials):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"email": "ana@acme.io", "password": "correct horse battery staple", "organisation": "Acme"}]})  # fmt: skip
 
-    password: PlainText = Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH, repr=False)
-    organisation: PlainText = Field(min_length=1, max_length=200)
+    email: Email
+    password: str = Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH, repr=False)
+    organisation: str = Field(min_length=1, max_length=200)
 
 
 class Me(BaseModel):

@@ -34,12 +34,17 @@ class CustomerPage(BaseModel):
     next_cursor: str | None
 
 
+Cursor = Annotated[str | None, Query(pattern=pagination.CUSTOMER_CURSOR, description="The previous page's next_cursor")]
+
+
 @router.get("", response_model=CustomerPage, summary="List customers (search, keyset pagination)", responses=_ERRORS)
 def list_customers(
     request: Request,
     user: CurrentUser,
     search: Annotated[str | None, Query(max_length=200)] = None,
-    cursor: Annotated[str | None, Query(pattern=pagination.CURSOR_PATTERN)] = None,
+    cursor: Annotated[
+        str | None, Query(pattern=pagination.CUSTOMER_CURSOR, description="next_cursor of the previous page")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     include_archived: bool = False,
 ) -> CustomerPage:

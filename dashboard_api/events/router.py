@@ -27,6 +27,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 Since = Annotated[Timestamp | None, Query(alias="from", description="sent_at at or after (default: period start)")]
 Until = Annotated[Timestamp | None, Query(alias="to", description="sent_at before (default: period end)")]
 
+Cursor = Annotated[str | None, Query(pattern=pagination.EVENT_CURSOR, description="The previous page's next_cursor")]
+
 
 @router.get("/events", response_model=EventPage, summary="Events explorer: newest first, each event once",
             responses=_ERRORS)  # fmt: skip
@@ -37,7 +39,9 @@ def list_events(
     sku_id: uuid.UUID | None = None,
     sent_from: Annotated[Timestamp | None, Query(alias="from", description="sent_at at or after")] = None,
     sent_to: Annotated[Timestamp | None, Query(alias="to", description="sent_at before")] = None,
-    cursor: Annotated[str | None, Query(pattern=pagination.CURSOR_PATTERN)] = None,
+    cursor: Annotated[
+        str | None, Query(pattern=pagination.EVENT_CURSOR, description="next_cursor of the previous page")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> EventPage:
     where = EventFilter(customer_id, sku_id, sent_from, sent_to)

@@ -51,22 +51,11 @@ def _event(row: events.EventRow) -> Event:
 
 
 def _cursor(row: events.EventRow) -> str:
-    return pagination.encode(row.sent_at, row.event_id)
-
-
-def _before(cursor: str) -> tuple[dt.datetime, str]:
-    sent_at, event_id = pagination.decode(cursor, 2)
-    try:
-        at = dt.datetime.fromisoformat(sent_at)
-    except ValueError as exc:
-        raise pagination.invalid() from exc
-    if at.tzinfo is None:
-        raise pagination.invalid()
-    return at, event_id
+    return pagination.event_cursor(dt.datetime.fromisoformat(row.sent_at), row.event_id)
 
 
 def explore(lazy: LazyClient, user: User, where: EventFilter, cursor: str | None, limit: int) -> EventPage:
-    before = _before(cursor) if cursor else None
+    before = pagination.event_position(cursor) if cursor else None
     rows = events.page(_clickhouse(lazy), user.merchant_id, where, before=before, limit=limit + 1)
     return EventPage(
         events=[_event(r) for r in rows[:limit]], next_cursor=_cursor(rows[limit - 1]) if len(rows) > limit else None

@@ -6,8 +6,9 @@ import datetime as dt
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
+from billbo.fields import Email
 from dashboard_api.auth.passwords import MAX_LENGTH, MIN_LENGTH
 
 Role = Literal["owner", "admin", "member", "viewer"]
@@ -37,13 +38,8 @@ class InvitationIn(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"email": "bo@acme.io", "role": "member"}]}
     )
 
-    email: EmailStr
+    email: Email
     role: Role
-
-    @field_validator("email")
-    @classmethod
-    def _lower(cls, value: str) -> str:
-        return value.lower()
 
 
 class InvitationOut(PendingInvitation):

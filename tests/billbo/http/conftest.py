@@ -7,7 +7,7 @@ variables once printed callers' API keys and passwords.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,11 @@ class LiveApis:
 
     def log_lines(self) -> list[str]:
         return [line for path in sorted(self.log_dir.glob("*.log")) for line in path.read_text().splitlines()]
+
+    def lines_with(self, secrets: Sequence[str]) -> list[str]:
+        """The log lines that hold any of ``secrets`` (or a 12-character piece of one)."""
+        pieces = {secret[i : i + 12] for secret in secrets for i in range(0, max(len(secret) - 11, 1), 6)}
+        return [line for line in self.log_lines() if any(piece in line for piece in pieces)]
 
 
 @dataclass(frozen=True)

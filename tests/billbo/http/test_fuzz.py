@@ -1,0 +1,92 @@
+"""Schemathesis over both OpenAPI documents, against the APIs as real processes, with every check.
+
+Each run generates at least ``FUZZ_CASES`` cases per API (1,000 in the test suite; ``make fuzz``
+asks for 10,000) in all of schemathesis' phases (examples, coverage, fuzzing, stateful), positive
+and negative, and fails on any finding: a server error, a status, header or body outside the
+schema, schema-valid data refused or schema-violating data accepted, a wrong answer to an
+undeclared method. A few operations have rules a JSON schema cannot state; there (and only
+there) 422 counts as an accepted answer to schema-valid data, see ``RULES_BEYOND_THE_SCHEMA``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import httpx
+
+from tests.billbo.http.conftest import LiveApis, sign_up
+from tests.ingest.conftest import MerchantKey
+
+FUZZ_CASES = int(os.environ.get("FUZZ_CASES", "1000"))
+SEED = os.environ.get("FUZZ_SEED", "20261201")  # "random" for a new seed each run
+SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+
+# Operation -> why valid-looking data may still be refused with 422.
+RULES_BEYOND_THE_SCHEMA = {
+    ("POST", "/v1/events"): "sent_at must lie in the merchant's backdating window, relative to now",
+    ("POST", "/api/skus"): "tiers ascend and end open-ended; fees fit the currency's minor units",
+    ("POST", "/api/skus/{sku_id}/prices"): "tiers ascend and end open-ended; fees fit the currency's minor units",
+}
+# Operations that end the session they run in: tested in tests/dashboard_api/auth, not fuzzed here.
+SESSION_ENDING = ["/api/auth/logout", "/api/auth/refresh"]
+
+
+def _config(path: Path) -> Path:
+    lines = []
+    for (method, operation), _ in RULES_BEYOND_THE_SCHEMA.items():
+        lines += [
+            "[[operations]]",
+            f'include-path = "{operation}"',
+            f'include-method = "{method}"',
+            'checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422", "429"]',
+            "",
+        ]
+    path.write_text("\n".join(lines))
+    return path
+
+
+def _operations(base_url: str) -> int:
+    document = httpx.get(f"{base_url}/openapi.json").json()
+    return sum(1 for item in document["paths"].values() for method in item if method in {"get", "put", "post",
+                                                                                          "patch", "delete"})  # fmt: skip
+
+
+def _run(base_url: str, headers: dict[str, str], tmp_path: Path, exclude: Sequence[str] = ()) -> str:
+    per_operation = math.ceil(FUZZ_CASES / _operations(base_url))
+    argv = [str(SCHEMATHESIS), "--config-file", str(_config(tmp_path / "schemathesis.toml")), "run",
+            f"{base_url}/openapi.json", "--max-examples", str(per_operation), "--no-color", "--workers", "1"]  # fmt: skip
+    if SEED != "random":
+        argv += ["--seed", SEED]
+    for name, value in headers.items():
+        argv += ["-H", f"{name}: {value}"]
+    for path in exclude:
+        argv += ["--exclude-path", path]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=1500, cwd=tmp_path, check=False)
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report[-20_000:]
+    return report
+
+
+def _generated(report: str) -> int:
+    match = re.search(r"(\d+) generated", report)
+    assert match, report[-5000:]
+    return int(match.group(1))
+
+
+def test_the_ingest_api_meets_its_schema(live_apis: LiveApis, live_merchant_key: MerchantKey, tmp_path: Path) -> None:
+    report = _run(live_apis.ingest_url, live_merchant_key.headers, tmp_path)
+    assert _generated(report) >= FUZZ_CASES, report[-5000:]
+    assert live_apis.lines_with([live_merchant_key.key]) == []  # sent on every request, logged on none
+
+
+def test_the_dashboard_api_meets_its_schema(live_apis: LiveApis, tmp_path: Path) -> None:
+    session = sign_up(live_apis)
+    report = _run(live_apis.dashboard_url, session.headers, tmp_path, exclude=SESSION_ENDING)
+    assert _generated(report) >= FUZZ_CASES, report[-5000:]
+    assert live_apis.lines_with([*session.cookies.values(), session.password]) == []
