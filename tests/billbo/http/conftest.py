@@ -62,7 +62,7 @@ def live_apis(
     server_settings: Settings, databases: Databases, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveApis]:
     settings = server_settings.model_copy(
-        update={"env": "development", "log_format": "console", "ingest_port": free_port(),
+        update={"env": "development", "log_format": "console", "log_level": "DEBUG", "ingest_port": free_port(),
                 "dashboard_port": free_port(), "data_dir": tmp_path_factory.mktemp("live-apis")}
     )  # fmt: skip
     log_dir = settings.data_path / "logs"
