@@ -27,7 +27,14 @@ from billbo.clickhouse.local_server.engine import (
     Rows,
 )
 from billbo.clickhouse.local_server.errors import ClickHouseError, bad_request, coded
-from billbo.clickhouse.local_server.response import Encoder, choose_encoding, exception_block, exception_tag
+from billbo.clickhouse.local_server.native import NativeDecoder
+from billbo.clickhouse.local_server.response import (
+    Coding,
+    Encoder,
+    exception_block,
+    exception_tag,
+    response_coding,
+)
 from billbo.clickhouse.sql_lexer import IncompleteInput, InsertHead, find_insert_data, tokens
 from billbo.http.asgi import ClientGone
 
@@ -154,7 +161,11 @@ class LocalClickHouse:
         receive: Receive,
         reply: _Reply,
     ) -> None:
-        body = decoded_chunks(receive, headers.get("content-encoding", ""))
+        native = None
+        if params.get("decompress") == "1":
+            verify = params.get("http_native_compression_disable_checksumming_on_decompress", "0") in ("0", "false")
+            native = NativeDecoder(verify=verify)
+        body = decoded_chunks(receive, headers.get("content-encoding", ""), native)
         files: list[FilePart] = []
         content_type = headers.get("content-type", "")
         if content_type.lower().startswith("multipart/form-data"):
@@ -171,9 +182,12 @@ class LocalClickHouse:
             externals=_external_tables(files, params),
         )
         first = _response_buffer(params)
-        encoding = None
-        if params.get("enable_http_compression", HTTP_COMPRESSION_DEFAULT) not in ("0", "false"):
-            encoding = choose_encoding(headers.get("accept-encoding", ""), _compression_level(params))
+        compressing = params.get("enable_http_compression", HTTP_COMPRESSION_DEFAULT) not in ("0", "false")
+        encoding = response_coding(
+            headers.get("accept-encoding", "") if compressing else None,
+            _compression_level(params),
+            native=params.get("compress") == "1",
+        )
         async with self._connection(engine, params) as conn:
             outcome = await self._run(engine, conn, params, request, body, first)
             if outcome.rows is not None:  # the query still runs: it holds the connection
@@ -253,7 +267,7 @@ class LocalClickHouse:
         summary = await self._in_thread(engine.finish, conn, insert)
         return Outcome(b"", None, summary)
 
-    async def _compressed(self, body: bytes, encoding: tuple[str, Callable[[], Encoder]] | None) -> tuple[bytes, str]:
+    async def _compressed(self, body: bytes, encoding: Coding | None) -> tuple[bytes, str]:
         if encoding is None or not body:
             return body, ""
         name, make = encoding
@@ -266,7 +280,7 @@ class LocalClickHouse:
         reply: _Reply,
         outcome: Outcome,
         rows: Rows,
-        encoding: tuple[str, Callable[[], Encoder]] | None,
+        encoding: Coding | None,
         receive: Receive,
     ) -> None:
         """Send a large result as it is produced; an error on the way ends it with ClickHouse's

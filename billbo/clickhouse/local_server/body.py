@@ -203,17 +203,28 @@ class _Brotli:
             raise coded(448, "BROTLI_READ_FAILED", "brotli decode error: unexpected end of data")
 
 
-async def decoded_chunks(receive: Receive, content_encoding: str) -> AsyncIterator[bytes]:
-    """The request body, decompressed as its Content-Encoding says, chunk by chunk."""
-    decode = decoder(content_encoding)
-    if decode is None:
+async def decoded_chunks(receive: Receive, content_encoding: str, inner: Decoder | None = None) -> AsyncIterator[bytes]:
+    """The request body, decompressed as its Content-Encoding says, chunk by chunk; then by
+    ``inner`` (ClickHouse's own blocks with ``decompress=1``), which the Content-Encoding wraps."""
+    outer = decoder(content_encoding)
+    if outer is None and inner is None:
         async for chunk in body_chunks(receive):
             yield chunk
         return
+    if outer is None or inner is None:
+        only = outer or inner
+        assert only is not None
+        async for chunk in body_chunks(receive):
+            for piece in only.feed(chunk):
+                yield piece
+        only.finish()
+        return
     async for chunk in body_chunks(receive):
-        for piece in decode.feed(chunk):
-            yield piece
-    decode.finish()
+        for piece in outer.feed(chunk):
+            for data in inner.feed(piece):
+                yield data
+    outer.finish()
+    inner.finish()
 
 
 async def read_all(chunks: AsyncIterator[bytes]) -> bytes:

@@ -39,6 +39,17 @@ _ENGINE_ERRORS = (RuntimeError, UnicodeDecodeError)
 
 # Statements chDB can stream (``send_query``); chDB refuses the others (SHOW, DESCRIBE, EXPLAIN...).
 _STREAMABLE = frozenset({"SELECT", "WITH", "("})
+# chDB writes each piece of a streamed result as a whole output of its format, so only formats
+# without a header or footer (or anything between blocks) can be streamed: the same bytes as the
+# buffered result (checked format by format, also WITH TOTALS and extremes). The others (JSON,
+# Arrow, Parquet, *WithNames..., Pretty...) are run whole.
+_STREAMABLE_FORMATS = frozenset(
+    {
+        "native", "tabseparated", "tsv", "tsvraw", "tabseparatedraw", "raw", "csv", "rowbinary",
+        "jsoneachrow", "jsonlines", "ndjson", "jsoncompacteachrow", "jsonstringseachrow",
+        "lineasstring", "rawblob", "msgpack", "null",
+    }
+)  # fmt: skip
 _NOT_STREAMABLE = "Streaming query is not supported"
 
 # Query-string parameters of the HTTP interface that are not ClickHouse settings.
@@ -220,7 +231,7 @@ class Engine:
         fmt = _output_format(sql, request.default_format) if kind == ROW_RETURNING else None
         cleanup = _prepare(conn, request)
         try:
-            if kind == ROW_RETURNING and word in _STREAMABLE:
+            if kind == ROW_RETURNING and _streamable(sql, word, fmt, request):
                 rows = _start_rows(conn, sql, request, cleanup)
                 if rows is not None:
                     cleanup = _nothing  # the rows own it now
@@ -526,6 +537,13 @@ class Rows:
                 self.done = True
         finally:
             cleanup()
+
+
+def _streamable(sql: str, word: str, fmt: str | None, request: Request) -> bool:
+    if word not in _STREAMABLE or fmt is None or fmt.lower() not in _STREAMABLE_FORMATS:
+        return False
+    # JSONEachRow as one array has a header and a footer too
+    return "array_of_rows" not in sql and "output_format_json_array_of_rows" not in request.settings
 
 
 def _start_rows(conn: Conn, sql: str, request: Request, cleanup: Callable[[], None]) -> Rows | None:

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 import lz4.frame
 
 from billbo.clickhouse.local_server.body import brotli, zstd
+from billbo.clickhouse.local_server.native import compress_blocks
 
 MAX_EXCEPTION_SIZE = 16 * 1024  # as ClickHouse: a longer message is cut
 
@@ -124,6 +125,36 @@ def choose_encoding(accept_encoding: str, level: int) -> tuple[str, Callable[[],
         if available and name in accept:
             return name, partial(make, level)
     return None
+
+
+class _Native:
+    """``compress=1``: ClickHouse's compressed blocks, inside the HTTP Content-Encoding if any."""
+
+    def __init__(self, outer: Encoder | None) -> None:
+        self._outer = outer
+
+    def compress(self, data: bytes) -> bytes:
+        blocks = compress_blocks(data)
+        return self._outer.compress(blocks) if self._outer is not None else blocks
+
+    def finish(self) -> bytes:
+        return self._outer.finish() if self._outer is not None else b""
+
+
+Coding = tuple[str, Callable[[], Encoder]]  # the Content-Encoding ("" for none) and its encoders
+
+
+def response_coding(accept_encoding: str | None, level: int, *, native: bool) -> Coding | None:
+    """How a response is encoded: the HTTP compression ClickHouse would choose (None for
+    ``accept_encoding=None``: compression is off), inside which ``native`` adds ClickHouse's
+    own compressed blocks (``compress=1``)."""
+    http = choose_encoding(accept_encoding, level) if accept_encoding is not None else None
+    if not native:
+        return http
+    if http is None:
+        return "", partial(_Native, None)
+    name, make = http
+    return name, lambda: _Native(make())
 
 
 def exception_tag() -> str:

@@ -4,11 +4,15 @@ ClickHouse 25.x sends it: the exception block at the end of the body, framed by 
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
+import chdb
 import clickhouse_connect
 import httpx
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import DatabaseError
@@ -150,3 +154,39 @@ def test_exception_block_is_cut_at_16k() -> None:
     block = protocol.exception_block(b"x" * 100_000 + b"\n", "abcdefgh12345678")
     assert len(block) < 17_000
     assert block.endswith(b"16384 abcdefgh12345678\r\n__exception__\r\n")
+
+
+MANY_BLOCKS = "SELECT number AS n, toString(number) AS s FROM numbers(300000) SETTINGS max_block_size = 10000"
+
+
+def test_formats_with_a_header_or_footer_come_whole(client: Client, raw: httpx.Client) -> None:
+    """chDB would write such formats anew for each streamed piece; they are run whole instead."""
+    assert client.query_arrow(MANY_BLOCKS).num_rows == 300_000
+    with client.query_arrow_stream(MANY_BLOCKS) as stream:
+        assert sum(batch.num_rows for batch in stream) == 300_000
+    parsed = json.loads(raw.get("/", params={"query": MANY_BLOCKS + " FORMAT JSON"}).content)
+    assert parsed["rows"] == 300_000 and len(parsed["data"]) == 300_000
+    csv = raw.get("/", params={"query": MANY_BLOCKS + " FORMAT CSVWithNames"}).content
+    assert csv.count(b'"n","s"') == 1 and csv.count(b"\n") == 300_001
+    values = raw.get("/", params={"query": MANY_BLOCKS + " FORMAT Values"}).content
+    assert values.count(b"),(") == 299_999
+    parquet = raw.get("/", params={"query": MANY_BLOCKS + " FORMAT Parquet"}).content
+    assert pq.read_table(pa.BufferReader(parquet)).num_rows == 300_000
+    as_array = raw.get(
+        "/", params={"query": MANY_BLOCKS + " FORMAT JSONEachRow", "output_format_json_array_of_rows": "1"}
+    ).content
+    assert len(json.loads(as_array)) == 300_000
+
+
+def test_row_formats_stream_the_same_bytes_as_a_whole_result(raw: httpx.Client) -> None:
+    """The oracle: chDB in this process (in memory), with its buffered query."""
+    oracle = chdb.connect(":memory:")
+    try:
+        for fmt in ("TSV", "CSV", "JSONEachRow", "JSONCompactEachRow", "RowBinary", "Native"):
+            sql = f"{MANY_BLOCKS} FORMAT {fmt}"
+            with raw.stream("GET", "/", params={"query": sql}) as response:
+                assert "content-length" not in response.headers, fmt
+                streamed = b"".join(response.iter_raw())
+            assert streamed == oracle.query(sql).bytes(), fmt
+    finally:
+        oracle.close()
