@@ -1,5 +1,5 @@
 # The README's commands. Each bootstraps first: a fresh machine needs nothing installed by hand.
-.PHONY: up test lint typecheck pytest bootstrap bench-clickhouse-server bench-ingest bench-dashboard bench-pipeline
+.PHONY: up test fuzz lint typecheck pytest bootstrap bench-clickhouse-server bench-ingest bench-dashboard bench-pipeline
 
 VENV := .venv/bin
 
@@ -20,6 +20,10 @@ typecheck:
 
 pytest:
 	$(VENV)/pytest
+
+# Schemathesis over both APIs with 10,000 cases each and a new seed (the test suite runs 1,000).
+fuzz: bootstrap
+	FUZZ_CASES=10000 FUZZ_SEED=random $(VENV)/pytest -m fuzz tests/billbo/http
 
 bench-clickhouse-server: bootstrap
 	$(VENV)/python -m bench.clickhouse_server

@@ -79,5 +79,5 @@ def create_service_app(
     app.include_router(health_router(service))
     for router in routers:
         app.include_router(router)
-    install_openapi(app)
+    install_openapi(app, settings.max_body_bytes)
     return app

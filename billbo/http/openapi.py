@@ -25,17 +25,17 @@ NO_NUL = "^[^\\u0000]*$"
 _CONSTRAINED = ("pattern", "format", "enum", "const")
 
 
-def install_openapi(app: FastAPI) -> None:
+def install_openapi(app: FastAPI, max_body_bytes: int) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-            app.openapi_schema = with_shared_errors(document)
+            app.openapi_schema = with_shared_errors(document, max_body_bytes)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def with_shared_errors(document: dict[str, Any]) -> dict[str, Any]:
+def with_shared_errors(document: dict[str, Any], max_body_bytes: int) -> dict[str, Any]:
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name, schema in (
         ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}").pop("$defs", {}).items()
@@ -51,7 +51,8 @@ def with_shared_errors(document: dict[str, Any]) -> dict[str, Any]:
             has_body = "requestBody" in operation
             if has_body:
                 responses.setdefault("400", _error("The body is not UTF-8 JSON (code malformed_json)."))
-                responses.setdefault("413", _error("The body is too large (code payload_too_large)."))
+                too_large = f"The body is larger than {max_body_bytes} bytes (code payload_too_large)."
+                responses.setdefault("413", _error(too_large))
             if has_body or operation.get("parameters"):
                 existing = responses.get("422", {})
                 responses["422"] = _error(existing.get("description") or "Invalid fields; details name each one.")

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.billbo.http.conftest import LiveApis, sign_up
 from tests.ingest.conftest import MerchantKey
@@ -26,6 +27,8 @@ from tests.ingest.conftest import MerchantKey
 FUZZ_CASES = int(os.environ.get("FUZZ_CASES", "1000"))
 SEED = os.environ.get("FUZZ_SEED", "20261201")  # "random" for a new seed each run
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+TIME_LIMIT = 600 + FUZZ_CASES * 0.3  # seconds; about 0.1 s a case here
+pytestmark = [pytest.mark.fuzz, pytest.mark.timeout(TIME_LIMIT)]
 
 # Operation -> why valid-looking data may still be refused with 422.
 RULES_BEYOND_THE_SCHEMA = {
@@ -67,7 +70,7 @@ def _run(base_url: str, headers: dict[str, str], tmp_path: Path, exclude: Sequen
         argv += ["-H", f"{name}: {value}"]
     for path in exclude:
         argv += ["--exclude-path", path]
-    result = subprocess.run(argv, capture_output=True, text=True, timeout=1500, cwd=tmp_path, check=False)
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=TIME_LIMIT, cwd=tmp_path, check=False)
     report = result.stdout + result.stderr
     assert result.returncode == 0, report[-20_000:]
     return report

@@ -108,3 +108,33 @@ def test_usage_of_another_merchant_is_invisible(new_browser: Any, shop: dict[str
     assert other.get("/api/events").json()["events"] == []
     assert other.get("/api/usage").json()["rows"] == []
     assert other.get("/api/events/e1").status_code == 404
+
+
+def test_time_filters_take_any_rfc3339_time_and_nothing_else(browser: Browser, shop: dict[str, Any]) -> None:
+    """Any RFC 3339 time is a valid bound, even one ClickHouse cannot store (year 277, 9999): it
+    selects what the end of ClickHouse's range selects. A number or a time without offset is
+    ambiguous and refused naming the parameter."""
+    for path in ("/api/events", "/api/usage", "/api/usage/unpriced"):
+        ancient = browser.get(path, params={"to": "0277-12-23T13:54:34Z"})
+        assert ancient.status_code == 200, ancient.text
+        assert ancient.json().get("events", ancient.json().get("rows")) == []
+        everything = browser.get(path, params={"from": "0001-01-01T00:00:00Z", "to": "9999-12-31T23:59:59Z"})
+        assert everything.status_code == 200, everything.text
+        assert everything.json().get("events", everything.json().get("rows"))
+        for bad in ("0.5", "1700000000", "2026-11-24T21:05:00", "yesterday"):
+            refused = browser.get(path, params={"from": bad})
+            assert refused.status_code == 422, (path, bad, refused.text)
+            assert [d["field"] for d in refused.json()["error"]["details"]] == ["from"]
+    backwards = browser.get("/api/usage", params={"from": shop["now"].isoformat(), "to": "2020-01-01T00:00:00Z"})
+    assert (backwards.status_code, backwards.json()["rows"]) == (200, [])  # an empty window, read as such
+
+
+def test_a_cursor_is_a_position(browser: Browser, shop: dict[str, Any]) -> None:
+    """Any cursor of the published form names a position; a page starts after it."""
+    newest_first = browser.get("/api/events").json()["events"]
+    start = browser.get("/api/events", params={"limit": 2}).json()["next_cursor"]
+    assert browser.get("/api/events", params={"cursor": start}).json()["events"] == newest_first[2:]
+    assert browser.get("/api/events", params={"cursor": "9" * 19 + "~"}).json()["events"] == newest_first
+    assert browser.get("/api/events", params={"cursor": "-9" + "9" * 18 + "~x"}).json()["events"] == []
+    for bad in ("bad", "12", "~x", "1~" + "x" * 129):
+        assert browser.get("/api/events", params={"cursor": bad}).status_code == 422
