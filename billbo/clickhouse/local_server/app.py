@@ -177,7 +177,9 @@ class LocalClickHouse:
             database=params.get("database") or headers.get("x-clickhouse-database") or None,
             settings={k: v for k, v in params.items() if _is_setting(k)},
             params={k[6:]: v for k, v in params.items() if k.startswith("param_")},
-            default_format=params.get("default_format") or headers.get("x-clickhouse-format") or "TabSeparated",
+            default_format=wire.param(
+                params.get("default_format") or headers.get("x-clickhouse-format") or "TabSeparated"
+            ),
             readonly=method != "POST",  # as in ClickHouse: GET, HEAD... are read-only
             externals=_external_tables(files, params),
         )
@@ -449,7 +451,7 @@ def _external_tables(files: list[FilePart], params: dict[str, str]) -> tuple[Ext
                 f"Neither structure nor types have not been provided for external table {name}. "
                 f"Use fields {name}_structure or {name}_types to do so"
             )
-        fmt = params.get(f"{name}_format", "").strip() or "TabSeparated"
+        fmt = wire.param(params.get(f"{name}_format", "").strip() or "TabSeparated")
         tables.append(ExternalTable(name, structure, fmt, part.data))
     return tuple(tables)
 

@@ -32,9 +32,9 @@ def sql(value: str) -> str | bytes:
 
 
 def param(value: str) -> str:
-    """A query parameter value as chDB takes it (``str`` only). chDB parses the value in
-    ClickHouse's escaped form, where ``\\xHH`` is one byte, so bytes that are not UTF-8 are
-    passed as such escapes and arrive unchanged."""
+    """A query parameter value (or any other argument chDB takes as ``str`` only, such as a
+    format name). chDB parses parameter values in ClickHouse's escaped form, where ``\\xHH`` is
+    one byte, so bytes that are not UTF-8 are passed as such escapes and arrive unchanged."""
     if value.isascii():
         return value
     try:

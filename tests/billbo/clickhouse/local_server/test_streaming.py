@@ -71,6 +71,7 @@ def test_the_exception_block_on_the_wire(raw: httpx.Client) -> None:
         assert "content-length" not in response.headers  # chunked: it started before the end
         tag = response.headers["X-ClickHouse-Exception-Tag"]
         body = b"".join(response.iter_raw())
+        port = response.extensions["network_stream"].get_extra_info("client_addr")[1]
     assert len(tag) == 16 and tag.isalnum()
     head, marker, block = body.rpartition(b"\r\n__exception__\r\n" + tag.encode() + b"\r\n")
     assert marker, body[-300:]
@@ -80,8 +81,10 @@ def test_the_exception_block_on_the_wire(raw: httpx.Client) -> None:
     message, _, length = block[: -len(suffix)].rpartition(b"\n")
     assert message.startswith(b"Code: 395. DB::Exception: boom")
     assert int(length) == len(message) + 1
-    # ... and the connection is still good for the next request
-    assert raw.get("/", params={"query": "SELECT 2"}).content == b"2\n"
+    # ... and the connection stays open for the next request
+    after = raw.get("/", params={"query": "SELECT 2"})
+    assert after.content == b"2\n"
+    assert after.extensions["network_stream"].get_extra_info("client_addr")[1] == port
 
 
 def test_a_small_buffer_size_starts_the_response_at_once(raw: httpx.Client) -> None:
