@@ -23,16 +23,14 @@ UPSTREAM_CHECK_FAILED = AC.any_deps_match(AC.any_checks_match(AC.check_failed(),
 )
 
 RERUN_WHEN_INPUTS_CHANGE = (
-    AC.any_deps_updated().since_last_handled()
-    & ~AC.any_deps_in_progress()
-    & ~AC.in_progress()
-    & ~UPSTREAM_CHECK_FAILED
+    AC.any_deps_updated().since_last_handled() & ~AC.any_deps_in_progress() & ~AC.in_progress() & ~UPSTREAM_CHECK_FAILED
 ).with_label("re-run when its inputs change")
 
-# Every 30 s (Dagster's default): an evaluation reads only the instance's new events, so an idle
-# stack pays next to nothing, and late usage reaches the next draft two or three ticks after the
-# late_events sensor reloaded its days (reload, then rating and the month's drafts, then the
-# later months' drafts).
+# Every 30 s (Dagster's default): a tick reads only what the instance recorded since the last
+# one, so an idle stack pays next to nothing. Late usage of a finalised month then reaches the next
+# draft in two to three minutes: the late_events sensor (every 60 s) reloads its day, a tick asks
+# for the month's rating and the drafts that bill it, and the backfill daemon (every 30 s, not
+# configurable) runs them in order.
 AUTOMATION_INTERVAL_SECONDS = 30
 
 billing_automation = dg.AutomationConditionSensorDefinition(

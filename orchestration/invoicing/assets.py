@@ -13,9 +13,11 @@ from orchestration.resources import PostgresResource
 BALANCED = "invoice_lines_sum_to_subtotals"
 RECONCILED = "invoice_lines_reconcile_with_rated_usage"
 # A month's drafts read the rated usage of the months before it too: usage rated late for a
-# finalised month goes on the customer's earliest open draft after that month (D11, D12). A year
-# back is far beyond any backdating window in use (35 days by default); usage rated later still
-# reaches the current month's draft at its next hourly rating.
+# finalised month goes on the customer's earliest open draft after that month (D11, D12). So
+# re-rating a past month asks for its drafts and those of every later month up to this one; the
+# automation sensor makes that one backfill, which refreshes the later months only once the rating
+# succeeded. A year back is far beyond any backdating window in use (35 days by default); usage
+# rated later still reaches the current month's draft at its next hourly rating.
 EARLIER_MONTHS = 12
 RATED_BEFORE_AND_IN_THE_MONTH = dg.TimeWindowPartitionMapping(
     start_offset=-EARLIER_MONTHS, end_offset=0, allow_nonexistent_upstream_partitions=True

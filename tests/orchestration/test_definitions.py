@@ -36,14 +36,23 @@ def test_dbt_tests_and_reconciliations_are_asset_checks() -> None:
 def test_schedules_sensors_and_automation() -> None:
     repository = defs.get_repository_def()
     assert sorted(s.name for s in repository.schedule_defs) == ["finalization", "hourly_rating", "hourly_usage"]
-    # The automation sensor is Dagster's own, made because rated_usage and invoice_drafts have automation conditions.
-    assert sorted(s.name for s in repository.sensor_defs) == ["default_automation_condition_sensor", "late_events"]
+    # The automation sensor is ours, on from the first `billbo up` (Dagster's own default one, made
+    # for assets with automation conditions that no sensor targets, would start stopped).
+    assert sorted(s.name for s in repository.sensor_defs) == ["billing_automation", "late_events"]
+    automation = repository.get_sensor_def("billing_automation")
+    assert automation.default_status == dg.DefaultSensorStatus.RUNNING
+    assert automation.minimum_interval_seconds == 30
     for job in ("usage_job", "rating_job", "finalization_job"):
         assert repository.get_job(job) is not None
     graph = repository.asset_graph
     for name in ("rated_usage", "invoice_drafts"):  # late usage flows on without anyone asking
         assert graph.get(dg.AssetKey(name)).automation_condition is not None
     assert graph.get(dg.AssetKey("stg_billbo__skus")).automation_condition is None
+    # A month's drafts read the rated usage of the months before (late usage of a finalised month
+    # is billed on the next open draft), so re-rating a month refreshes the later months' drafts.
+    mapping = graph.get_partition_mapping(dg.AssetKey("invoice_drafts"), dg.AssetKey("rated_usage"))
+    assert isinstance(mapping, dg.TimeWindowPartitionMapping)
+    assert (mapping.start_offset, mapping.end_offset) == (-12, 0)
 
 
 def test_resources_follow_the_databases(databases: Databases) -> None:

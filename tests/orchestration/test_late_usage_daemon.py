@@ -40,7 +40,8 @@ from orchestration import pipeline
 from orchestration.definitions import resources
 from tests.orchestration.usage.test_daily_usage import _store
 
-pytestmark = pytest.mark.e2e
+# About 3 minutes on two busy cores; the test's own deadline (240 s of waiting) reports first.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
 SKU = uuid.UUID(int=9)  # the SKU _store gives events
 # Graduated: the first 100 calls at 1.00 EUR each, every further call at 0.50 EUR.
 TIERS = [(Decimal(100), Decimal("1.00")), (None, Decimal("0.50"))]
@@ -220,9 +221,10 @@ def test_late_usage_of_a_finalised_month_reaches_the_next_draft_by_itself(
     assert (billed, adjustment) == (8000, 2500)
     expected = [(this_month, "draft", None, adjustment, last_month, Decimal(30), adjustment)]
     started = time.monotonic()
-    with dagster_daemon(stack, own_databases) as alive, dg.DagsterInstance.from_config(
-        str(dagster_home(stack))
-    ) as instance:
+    with (
+        dagster_daemon(stack, own_databases) as alive,
+        dg.DagsterInstance.from_config(str(dagster_home(stack))) as instance,
+    ):
         deadline = started + 240
         while not (invoices()[len(finalised) :] == expected and _idle(instance)):
             alive()
