@@ -1,4 +1,10 @@
-"""The ASGI application: ClickHouse's HTTP interface in front of the chDB engine."""
+"""The ASGI application: ClickHouse's HTTP interface in front of the chDB engine.
+
+Whatever a request holds, the answer is one ClickHouse gives: a result, or an error with
+ClickHouse's code (``X-ClickHouse-Exception-Code``), its HTTP status and its text; an error after
+a streamed response has started ends it with the exception block (response.py). The connection
+stays open either way (keep-alive), also for a failure of the server itself (STD_EXCEPTION).
+"""
 
 from __future__ import annotations
 
@@ -63,7 +69,7 @@ _CONTENT_TYPES = {
     "JSON": "application/json; charset=UTF-8",
     "JSONEachRow": "application/x-ndjson; charset=UTF-8",
 }
-# Never settings (ClickHouse's HTTPHandler skips them too): the parameters of external tables.
+# The parameters of external tables, never settings in a multipart request (as in ClickHouse).
 _EXTERNAL_SUFFIXES = ("_format", "_types", "_structure")
 
 
@@ -168,14 +174,15 @@ class LocalClickHouse:
         body = decoded_chunks(receive, headers.get("content-encoding", ""), native)
         files: list[FilePart] = []
         content_type = headers.get("content-type", "")
-        if content_type.lower().startswith("multipart/form-data"):
+        multipart = content_type.lower().startswith("multipart/form-data")
+        if multipart:
             form = parse_multipart(content_type, await read_all(body))
             params.update(form.fields)
             files = form.files
             body = _empty()
         request = Request(
             database=params.get("database") or headers.get("x-clickhouse-database") or None,
-            settings={k: v for k, v in params.items() if _is_setting(k)},
+            settings={k: v for k, v in params.items() if _is_setting(k, multipart=multipart)},
             params={k[6:]: v for k, v in params.items() if k.startswith("param_")},
             default_format=wire.param(
                 params.get("default_format") or headers.get("x-clickhouse-format") or "TabSeparated"
@@ -391,12 +398,15 @@ def _query_params(query_string: bytes) -> dict[str, str]:
     return dict(parse_qsl(wire.text(query_string), keep_blank_values=True, errors="surrogateescape"))
 
 
-def _is_setting(name: str) -> bool:
+def _is_setting(name: str, *, multipart: bool) -> bool:
+    """Whether a parameter is a setting. As in ClickHouse, names ending like the parameters of
+    external tables are skipped only in a multipart request (where such tables can come), since
+    real settings end so too (``date_time_output_format``)."""
     return (
         bool(name)
         and name not in TRANSPORT_PARAMS
         and not name.startswith("param_")
-        and not name.endswith(_EXTERNAL_SUFFIXES)
+        and not (multipart and name.endswith(_EXTERNAL_SUFFIXES))
     )
 
 

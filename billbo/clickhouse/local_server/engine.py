@@ -4,6 +4,8 @@ Each chDB connection to the same data directory is an independent query context 
 settings, current database and temporary tables) over one shared engine, and connections run
 queries concurrently. That maps onto ClickHouse's HTTP sessions directly: a request with a
 ``session_id`` gets that session's own connection, every other request borrows one from a pool.
+A SELECT runs as a chDB streaming query (``Rows``), so a large result reaches the client as it is
+produced; external data becomes temporary tables on the connection for one statement.
 All methods here block; the HTTP layer calls them from worker threads.
 """
 

@@ -78,3 +78,10 @@ def test_external_data_on_the_wire(raw: httpx.Client) -> None:
     missing = raw.post("/", data={"query": "SELECT 1"}, files={"t": ("t", b"1\n")})
     assert (missing.status_code, missing.headers["X-ClickHouse-Exception-Code"]) == (400, "36")
     assert b"Neither structure nor types" in missing.content
+
+
+def test_settings_named_like_external_table_parameters(raw: httpx.Client) -> None:
+    """Outside a multipart request a parameter ending in _format is a setting, as in ClickHouse."""
+    sql = "SELECT toDateTime('2026-01-02 03:04:05', 'UTC') FORMAT JSONEachRow"
+    response = raw.get("/", params={"query": sql, "date_time_output_format": "iso"})
+    assert response.content == b"{\"toDateTime('2026-01-02 03:04:05', 'UTC')\":\"2026-01-02T03:04:05Z\"}\n"
