@@ -14,13 +14,14 @@ from ingest.state import ingest_lifespan
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
     return create_service_app(
         service="ingest",
         title="BillBo ingest API",
         description="Usage events from merchants' backends, authenticated with `Authorization: Bearer bb_...` "
         'API keys. Errors have one shape: `{"error": {"code", "message", "details"}}`.',
-        settings=settings or get_settings(),
-        routers=[events.router, customers.router, metrics_router.router],
+        settings=settings,
+        routers=[events.router_for(settings), customers.router, metrics_router.router],
         service_lifespan=ingest_lifespan,
         inner_middleware=[EventsFastPath],
     )

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 
 from billbo.http.errors import ErrorResponse
+from billbo.http.routing import api_router
 from billbo.settings import Settings
 from ingest.auth import CurrentMerchant
 from ingest.events import handler, service
@@ -35,7 +36,7 @@ _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before retrying.
 
 def router_for(settings: Settings) -> APIRouter:
     """The events routes, documented with the limits of ``settings``."""
-    router = APIRouter(prefix="/v1/events", tags=["events"])
+    router = api_router(prefix="/v1/events", tags=["events"])
     max_events = settings.ingest_max_events
     router.add_api_route(
         "",
@@ -223,8 +224,3 @@ async def get_event(
 ) -> Response:
     event = await service.find(request.app.state.ingest, merchant, event_id)  # checks the event id rule
     return Response(ENCODER.encode(event), media_type="application/json")
-
-
-# The routes with the default limits. ingest.app should include router_for(settings), so that the
-# document shows the limits the app enforces.
-router = router_for(Settings.model_construct())
