@@ -97,3 +97,15 @@ def test_scrub_masks_secret_shapes_in_any_text() -> None:
     for secret in (API_KEY, jwt, "s3cret-pw", "p4ssw0rd!", '"abc"', "Bearer xyz", "sk_live_abcdefghij"):
         assert secret not in cleaned, secret
     assert "postgresql://billbo:[redacted]@db:5432/billbo" in cleaned
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_a_body_over_the_limit_is_413_before_it_is_read_whole(settings: Settings, chunked: bool) -> None:
+    limited = settings.model_copy(update={"max_body_bytes": 1000})
+    app = create_service_app(service="test", title="t", description="d", settings=limited, routers=[broken])
+    body = b'{"password": "' + b"x" * 2000 + b'"}'
+    content = (body[i : i + 100] for i in range(0, len(body), 100)) if chunked else body
+    with TestClient(app) as client:
+        response = client.post("/boom", content=content, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
