@@ -86,8 +86,8 @@ def test_a_price_may_start_in_the_past_until_an_invoice_bills_that_time(browser:
     assert {dt.datetime.fromisoformat(v["effective_from"]) for v in versions} == {last_period, this_period}
     with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
         invoice = conn.execute(
-            "insert into invoices (merchant_id, customer_id, currency, period_start) "
-            "values (%s, gen_random_uuid(), 'USD', %s) returning id",
+            "insert into invoices (merchant_id, customer_id, currency, period_start, subtotal_minor) "
+            "values (%s, gen_random_uuid(), 'USD', %s, 100) returning id",  # balanced: other tests check all
             [me["merchant_id"], last_period.date()],
         ).fetchone()
         assert invoice is not None
