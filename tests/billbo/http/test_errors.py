@@ -46,7 +46,8 @@ def app(settings: Settings) -> FastAPI:
 
 
 @pytest.fixture
-def served(app: FastAPI) -> Iterator[str]:
+def served(app: FastAPI, settings: Settings) -> Iterator[str]:
+    configure_logging(settings)  # as serve() does: BillBo's renderers, not structlog's defaults
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, http="httptools"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -60,7 +61,7 @@ def served(app: FastAPI) -> Iterator[str]:
 
 
 def test_a_server_error_leaves_the_connection_open(served: str) -> None:
-    with httpx.Client(base_url=served) as client:
+    with httpx.Client(base_url=served, timeout=60) as client:
         before = client.get("/fine").json()["port"]
         failed = client.post("/boom", json={"password": PASSWORD}, headers={"Authorization": f"Bearer {API_KEY}"})
         assert failed.status_code == 500
