@@ -98,6 +98,27 @@ _SHARED_PROCESSORS: list[Any] = [
 ]
 
 
+def _safe_defaults() -> None:
+    """structlog's own defaults render rich tracebacks with local variables; until (or unless) a
+    process calls configure_logging (a Dagster run, a library use of BillBo's modules), it logs
+    with the same redaction and plain tracebacks instead."""
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            _redact_event,
+            structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback),
+        ],
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+
+
+_safe_defaults()
+
+
 def configure_logging(settings: Settings, *, stream: Any = None) -> None:
     """Configure structlog and the standard library's logging for this process."""
     json_logs = settings.json_logs
