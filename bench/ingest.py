@@ -33,11 +33,11 @@ from bench.stack import migrated_stack, write_results
 from billbo.api_keys import keys
 from billbo.api_keys import repository as api_keys
 from billbo.clickhouse.client import create_client
+from billbo.events import native, repository
+from billbo.events.schemas import SentEvent
 from billbo.local_stack import DatabaseServers
 from billbo.merchants import repository as merchants
 from billbo.services import Service, service_env
-from ingest.events import native, repository
-from ingest.events.schemas import Event
 
 
 def servers_clickhouse_pid(servers: DatabaseServers) -> int:
@@ -48,7 +48,8 @@ def servers_clickhouse_pid(servers: DatabaseServers) -> int:
 def ceiling(clickhouse_url: str, merchant_id: uuid.UUID, seconds: float) -> dict[str, Any]:
     now = dt.datetime.now(dt.UTC)
     events = [
-        Event(uuid.UUID(int=i % 1000 + 1), uuid.UUID(int=10**6 + i % 20), Decimal(i % 97) / 4, now) for i in range(1000)
+        SentEvent(uuid.UUID(int=i % 1000 + 1), uuid.UUID(int=10**6 + i % 20), Decimal(i % 97) / 4, now)
+        for i in range(1000)
     ]
     amounts = [int(e.amount * 10**12) for e in events]
     blocks = [  # encoded before the clock starts: the ceiling is ClickHouse's insert alone

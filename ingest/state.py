@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from billbo.clickhouse.client import LazyClient
+from billbo.events import repository
 from billbo.http.app import Resources
 from billbo.settings import Settings
 from ingest import metrics
 from ingest.auth import ApiKeyCache
-from ingest.events import repository
 from ingest.events.batcher import BatchStats, InsertBatcher
 from ingest.rate_limit import TokenBuckets
 

@@ -1,5 +1,6 @@
-"""ClickHouse reads of events, shared by the ingest and dashboard APIs. Every read sees each
-(merchant, event_id) once: the first stored copy (see docs/decisions.md, D4)."""
+"""ClickHouse SQL of events: the insert of Native blocks (billbo.events.native) and the reads of
+both APIs. Every read sees each (merchant, event_id) once: the first stored copy (see
+docs/decisions.md, D4)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,17 @@ from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
+from billbo.events.native import COLUMN_NAMES
 from billbo.money import plain
 
 ISO = "'%Y-%m-%dT%H:%i:%S.%fZ'"
 _FIELDS = f"""event_id, toString(customer_id), toString(sku_id), toString(amount),
               formatDateTime(sent_at, {ISO}), formatDateTime(ingested_at, {ISO})"""
+
+
+def insert_block(client: Client, block: bytes) -> None:
+    """Insert one Native block into ``events``; returns once ClickHouse has stored it."""
+    client.raw_insert("events", COLUMN_NAMES, insert_block=block, fmt="Native")
 
 
 @dataclass(frozen=True, slots=True)

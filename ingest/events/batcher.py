@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from ingest.events.native import Fragment, block
+from billbo.events.native import Fragment, block
 
 
 class Overloaded(Exception):

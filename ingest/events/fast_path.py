@@ -16,7 +16,7 @@ import structlog
 
 from billbo.http.asgi import ClientGone, body_chunks
 from billbo.http.errors import error_body
-from ingest.events.handler import post_events
+from ingest.events.router import handle_post
 
 log = structlog.stdlib.get_logger("ingest.events")
 _JSON = (b"content-type", b"application/json")
@@ -35,7 +35,7 @@ class EventsFastPath:
             if name in (b"authorization", b"content-type", b"content-length"):
                 headers[name] = value.decode("latin-1")
         try:
-            reply = await post_events(
+            reply = await handle_post(
                 scope["app"].state.ingest,
                 authorization=headers.get(b"authorization"),
                 content_type=headers.get(b"content-type"),

@@ -1,25 +1,32 @@
 """HTTP handlers for events: parse, call the service, shape the response.
 
+POST /v1/events has one handler, ``handle_post``, for both of its doors: the ASGI fast path that
+takes the route's traffic (ingest.events.fast_path) and the FastAPI route that documents it (and
+serves it wherever the fast path is not installed). It checks the key, the rate limit, the media
+type and the body size, has billbo.events.service prepare the events, and hands them to the
+group-commit batcher (ingest.events.batcher): the answer comes once ClickHouse stored them.
+
 The contract of POST /v1/events is a JSON schema written here by hand (the fast path decodes with
 msgspec, not pydantic), so everything in it that is a rule comes from where the rule is enforced:
 the limits from the Settings the app was created with, the event id and decimal string patterns
-and the amount's bounds from ingest.events.validation. Every example in it is accepted as sent.
+and the amount's bounds from billbo.events.validation. Every example in it is accepted as sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+import msgspec
 from fastapi import APIRouter, Path, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from billbo.http.errors import ErrorResponse
-from billbo.http.routing import api_router
-from billbo.settings import Settings
-from ingest.auth import CurrentMerchant
-from ingest.events import handler, service
-from ingest.events.schemas import ENCODER, REQUIRED_FIELDS
-from ingest.events.validation import (
+from billbo.errors import BillboError, MalformedJson, PayloadTooLarge, ServiceUnavailable, UnsupportedMediaType
+from billbo.events import service
+from billbo.events.schemas import ENCODER, EVENT_FIELDS, REQUIRED_FIELDS, Accepted
+from billbo.events.validation import (
     DECIMAL_STRING_PATTERN,
     EVENT_ID_PATTERN,
     MAX_AMOUNT_EXPONENT,
@@ -27,6 +34,13 @@ from ingest.events.validation import (
     SCALE,
     duration,
 )
+from billbo.http.errors import ErrorResponse, error_body
+from billbo.http.routing import api_router
+from billbo.settings import Settings
+from ingest import metrics
+from ingest.auth import CurrentMerchant, Merchant, authenticate
+from ingest.events.batcher import InsertFailed, Overloaded
+from ingest.state import IngestState
 
 _EVENT_ID = {"type": "string", "minLength": 1, "maxLength": MAX_EVENT_ID, "pattern": EVENT_ID_PATTERN}
 _UUID = {"type": "string", "format": "uuid"}
@@ -201,9 +215,93 @@ _STORED_EXAMPLE = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+async def read_limited(chunks: AsyncIterator[bytes], declared: str | None, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it is known to be too large (never read whole)."""
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"The body is larger than {limit} bytes.")
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"The body is larger than {limit} bytes.")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+async def handle_post(
+    state: IngestState,
+    *,
+    authorization: str | None,
+    content_type: str | None,
+    content_length: str | None,
+    chunks: AsyncIterator[bytes],
+) -> Reply:
+    """POST /v1/events from headers and body chunks to status, body and headers."""
+    try:
+        merchant = await authenticate(state.keys, authorization)
+        state.buckets.take(merchant.key_id)
+        if (content_type or "").split(";")[0].strip().lower() != "application/json":
+            raise UnsupportedMediaType(f"Content-Type must be application/json, not {content_type or 'missing'!r}.")
+        raw = await read_limited(chunks, content_length, state.settings.ingest_max_body_bytes)
+        accepted = await _accept(state, merchant, raw)
+    except BillboError as exc:
+        return Reply(exc.status_code, msgspec.json.encode(error_body(exc.code, exc.message, exc.details)), exc.headers)
+    return Reply(202, ENCODER.encode(accepted))
+
+
+async def _accept(state: IngestState, merchant: Merchant, raw: bytes) -> Accepted:
+    """Validate a whole request, store it, and say which ids were stored."""
+    now = dt.datetime.now(dt.UTC)
+    try:
+        prepared = service.prepare(raw, merchant.id, merchant.owner.backdating_window, state.settings, now)
+    except BillboError as exc:
+        _count_refused(exc)
+        raise
+    accepted = len(prepared.event_ids)
+    try:
+        await state.batcher.store(prepared.fragment)
+    except Overloaded as exc:
+        metrics.EVENTS_REJECTED.labels(reason="overloaded").inc(accepted)
+        raise ServiceUnavailable("Ingest is overloaded; nothing was stored. Retry shortly.", retry_after=1) from exc
+    except InsertFailed as exc:
+        metrics.EVENTS_REJECTED.labels(reason="clickhouse_unavailable").inc(accepted)
+        raise ServiceUnavailable(
+            "Events could not be stored; nothing was acknowledged. Retry with the same event ids.", retry_after=1
+        ) from exc
+    metrics.EVENTS_ACCEPTED.inc(accepted)
+    metrics.REQUEST_EVENTS.observe(accepted)
+    return Accepted(accepted=accepted, event_ids=prepared.event_ids)
+
+
+_REASONS = frozenset((*EVENT_FIELDS, "body", "events", "event"))
+
+
+def _count_refused(error: BillboError) -> None:
+    """Refused problems by reason: the field each names, from a bounded set of label values."""
+    if isinstance(error, MalformedJson):
+        metrics.EVENTS_REJECTED.labels(reason="malformed_json").inc()
+        return
+    if not isinstance(error, service.Refused):
+        return
+    reasons: dict[str, int] = {}
+    for problem in error.problems:
+        reason = problem.field if problem.field in _REASONS else "unknown_field"
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in reasons.items():
+        metrics.EVENTS_REJECTED.labels(reason=reason).inc(count)
+
+
 async def post_events(request: Request) -> Response:
     """Documents the route; ingest.events.fast_path serves it with the same handler."""
-    reply = await handler.post_events(
+    reply = await handle_post(
         request.app.state.ingest,
         authorization=request.headers.get("authorization"),
         content_type=request.headers.get("content-type"),
@@ -222,5 +320,6 @@ _EVENT_ID_PARAMETER = Path(
 async def get_event(
     request: Request, merchant: CurrentMerchant, event_id: Annotated[str, _EVENT_ID_PARAMETER]
 ) -> Response:
-    event = await service.find(request.app.state.ingest, merchant, event_id)  # checks the event id rule
+    state: IngestState = request.app.state.ingest
+    event = await run_in_threadpool(service.find_sent, state.clickhouse, merchant.id, event_id)  # checks the id rule
     return Response(ENCODER.encode(event), media_type="application/json")

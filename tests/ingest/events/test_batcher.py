@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
+from billbo.events.native import Fragment
 from ingest.events.batcher import InsertBatcher, InsertFailed, Overloaded
-from ingest.events.native import Fragment
 
 
 def fragment(rows: int) -> Fragment:

@@ -18,10 +18,10 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
+from billbo.events.validation import DECIMAL_STRING_PATTERN, EVENT_ID_PATTERN, amount_of, duration, valid_event_id
 from billbo.settings import Settings
 from ingest.app import create_app
 from ingest.events.router import event_schema, router_for
-from ingest.events.validation import DECIMAL_STRING_PATTERN, EVENT_ID_PATTERN, amount_of, duration, valid_event_id
 from tests.ingest.conftest import MerchantKey
 from tests.ingest.events.test_post_events import CUSTOMER, event, now_iso, post, stored
 

@@ -10,9 +10,9 @@ import dagster as dg
 import psycopg
 from clickhouse_connect.driver.client import Client
 
+from billbo.events import native, repository
+from billbo.events.schemas import SentEvent
 from billbo.migrations.runner import Databases
-from ingest.events import native, repository
-from ingest.events.schemas import Event
 from orchestration.resources import ClickHouseResource, PostgresResource
 from orchestration.usage.assets import daily_usage
 
@@ -20,7 +20,7 @@ DAY = dt.date(2026, 3, 14)  # a day no other test writes
 
 
 def _store(ch: Client, merchant: uuid.UUID, events: list[tuple[str, uuid.UUID, str, dt.datetime]]) -> None:
-    rows = [Event(customer, uuid.UUID(int=9), Decimal(amount), sent_at) for _, customer, amount, sent_at in events]
+    rows = [SentEvent(customer, uuid.UUID(int=9), Decimal(amount), sent_at) for _, customer, amount, sent_at in events]
     ids = [event_id for event_id, *_ in events]
     scaled = [int(Decimal(amount) * 10**12) for _, _, amount, _ in events]
     repository.insert_block(ch, native.block([native.encode(merchant, rows, ids, scaled, dt.datetime.now(dt.UTC))]))

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from ingest.events.validation import scaled_amount
+from billbo.events.validation import scaled_amount
 
 
 @pytest.mark.parametrize(

@@ -8,20 +8,20 @@ from decimal import Decimal
 
 from clickhouse_connect.driver.client import Client
 
-from ingest.events import native, repository
-from ingest.events.schemas import Event
+from billbo.events import native, repository
+from billbo.events.schemas import SentEvent
 
 
 def test_blocks_round_trip_through_clickhouse(ch: Client) -> None:
     merchant = uuid.uuid4()
     events = [
-        Event(
+        SentEvent(
             uuid.uuid4(),
             uuid.uuid4(),
             Decimal("-1.5"),
             dt.datetime(2026, 11, 24, 23, 0, 0, 1, tzinfo=dt.timezone(dt.timedelta(hours=2))),
         ),
-        Event(uuid.uuid4(), uuid.uuid4(), Decimal("1E-12"), dt.datetime(2026, 11, 1, tzinfo=dt.UTC)),
+        SentEvent(uuid.uuid4(), uuid.uuid4(), Decimal("1E-12"), dt.datetime(2026, 11, 1, tzinfo=dt.UTC)),
     ]
     ingested = dt.datetime(2026, 11, 24, 21, 0, tzinfo=dt.UTC)
     ids = ["é" * 100, "plain"]  # multi-byte, and a length over one varint byte

@@ -55,7 +55,7 @@ def micros(value: dt.datetime) -> int:
 
 
 class Row(Protocol):
-    """What a row needs besides its id and amount (ingest.events.schemas.EventIn and Event have it)."""
+    """What a row needs besides its id and amount (billbo.events.schemas.EventIn and SentEvent have it)."""
 
     @property
     def customer_id(self) -> uuid.UUID: ...

@@ -1,4 +1,5 @@
-"""The wire format of events, decoded with msgspec: pydantic stays off the hot path."""
+"""The models of events: the ingest wire format, decoded with msgspec (pydantic stays off the
+hot path), and the dashboard's response models."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from decimal import Decimal
 import msgspec
 
 
-class Event(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    """One usage event with its exact amount. An absent ``event_id`` is UNSET (BillBo assigns a
+class SentEvent(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """One usage event as sent, with its exact amount. An absent ``event_id`` is UNSET (BillBo assigns a
     UUIDv7); ``null`` is not an id and is refused."""
 
     customer_id: uuid.UUID
@@ -23,7 +24,7 @@ class Event(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 class EventIn(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     """One event as the fast path decodes it: ``amount`` stays the JSON text it was sent as (a
     number, or a decimal string), so that a string is held to the decimal string syntax; all the
-    amounts of a request are then decoded at once (ingest.events.validation.amounts_of)."""
+    amounts of a request are then decoded at once (billbo.events.validation.amounts_of)."""
 
     customer_id: uuid.UUID
     sku_id: uuid.UUID
