@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import dagster as dg
 
+from billbo.usage import repository as usage
 from orchestration.partitions import DAILY
 from orchestration.resources import ClickHouseResource, PostgresResource
-from orchestration.usage import load
 
 RECONCILES = "reconciles_with_clickhouse"
 
@@ -29,15 +29,15 @@ def daily_usage(
     start, end = window.start.date(), window.end.date()
     client = clickhouse.client()
     try:
-        frame = load.read_days(client, start, end)
+        frame = usage.read_days(client, start, end)
         with postgres.connect() as conn:
-            loaded = load.replace_days(conn, start, end, frame)
-            stored = load.postgres_totals(conn, start, end)
-        source = load.clickhouse_totals(client, start, end)
+            loaded = usage.replace_days(conn, start, end, frame)
+            stored = usage.postgres_totals(conn, start, end)
+        source = usage.clickhouse_totals(client, start, end)
     finally:
         client.close()
     context.log.info(f"{start} to {end}: {loaded.rows} usage rows from {loaded.events} events")
-    wrong = load.mismatched_days(source, stored)
+    wrong = usage.mismatched_days(source, stored)
     return dg.MaterializeResult(
         metadata={"rows": loaded.rows, "events": loaded.events, "quantity": str(loaded.quantity)},
         check_results=[

@@ -1,4 +1,6 @@
-"""Move days of deduplicated usage from ClickHouse to Postgres, replacing those days atomically."""
+"""SQL of usage, ClickHouse and Postgres: days of deduplicated usage moved from ClickHouse to
+Postgres (those days replaced atomically), their reconciliation totals, and the days that received
+late events."""
 
 from __future__ import annotations
 
@@ -28,6 +30,14 @@ SELECT toDate(sent_at) AS day, count() AS events, toString(sum(amount)) AS quant
 FROM events FINAL
 WHERE sent_at >= {start:DateTime64(6, 'UTC')} AND sent_at < {end:DateTime64(6, 'UTC')}
 GROUP BY day
+"""
+# Days with events stored after the cursor (reads only recent parts, via the ingested_at index).
+NEW_SINCE = """
+SELECT toString(toDate(sent_at)) AS day, max(ingested_at) AS newest
+FROM events
+WHERE ingested_at > {since:DateTime64(6, 'UTC')}
+GROUP BY day
+ORDER BY day
 """
 FINAL_SETTINGS = {"do_not_merge_across_partitions_select_final": 1}
 COLUMNS = ["merchant_id", "customer_id", "sku_id", "day", "quantity", "event_count", "event_checksum"]
@@ -110,3 +120,11 @@ def postgres_totals(conn: psycopg.Connection[Any], start: dt.date, end: dt.date)
 
 def mismatched_days(source: Totals, stored: Totals) -> list[str]:
     return sorted(day.isoformat() for day in source.keys() | stored.keys() if source.get(day) != stored.get(day))
+
+
+def days_with_new_events(client: Client, since: dt.datetime) -> tuple[list[str], dt.datetime]:
+    """The days (ISO dates) with events stored after ``since``, and the newest such storing time
+    (``since`` when there is none)."""
+    rows = client.query(NEW_SINCE, parameters={"since": since}).result_rows
+    newest = max((row[1].replace(tzinfo=dt.UTC) for row in rows), default=since)
+    return [row[0] for row in rows], newest
