@@ -13,6 +13,7 @@ from dashboard_api.events import router as events
 from dashboard_api.invoices import router as invoices
 from dashboard_api.members import router as members
 from dashboard_api.skus import router as skus
+from dashboard_api.usage import router as usage
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             customers.router,
             skus.router,
             events.router,
+            usage.router,
             invoices.router,
         ],
     )

@@ -6,19 +6,27 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
+from billbo.clickhouse.client import LazyClient
+from billbo.errors import ServiceUnavailable
 from billbo.events.native import COLUMN_NAMES
-from billbo.money import plain
 
 ISO = "'%Y-%m-%dT%H:%i:%S.%fZ'"
 _FIELDS = f"""event_id, toString(customer_id), toString(sku_id), toString(amount),
               formatDateTime(sent_at, {ISO}), formatDateTime(ingested_at, {ISO})"""
+
+
+def client(lazy: LazyClient) -> Client:
+    """The client of a dashboard read (events or usage); 503 while ClickHouse cannot be reached."""
+    try:
+        return lazy.get()
+    except Exception as exc:
+        lazy.reset()
+        raise ServiceUnavailable("Usage cannot be read right now; retry shortly.") from exc
 
 
 def insert_block(client: Client, block: bytes) -> None:
@@ -101,25 +109,3 @@ def page(
         parameters=params,
     )
     return [EventRow(*row) for row in result.result_rows]
-
-
-GROUPINGS = {"day": "toDate(sent_at)", "customer": "toString(customer_id)", "sku": "toString(sku_id)"}
-
-
-def usage(client: Client, merchant_id: uuid.UUID, where: EventFilter, group_by: Sequence[str]) -> list[tuple[Any, ...]]:
-    """Deduplicated quantity and event count per group (a subset of day, customer, sku)."""
-    dims = [f"{GROUPINGS[name]} AS {name}" for name in group_by]
-    names = ", ".join(group_by)
-    params: dict[str, Any] = {"merchant": merchant_id}
-    select = ", ".join([*dims, "sum(amount) AS quantity", "count() AS events"])
-    grouping = f" GROUP BY {names} ORDER BY {names}" if group_by else ""
-    result = client.query(
-        f"SELECT {select} FROM events FINAL WHERE merchant_id = {{merchant:UUID}}{where.sql(params)}{grouping}",
-        parameters=params,
-        settings={"do_not_merge_across_partitions_select_final": 1},  # one month is one partition
-    )
-    return [(*row[:-2], plain(to_decimal(row[-2])), row[-1]) for row in result.result_rows]
-
-
-def to_decimal(value: Any) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value))

@@ -8,6 +8,7 @@ import uuid
 from decimal import Decimal
 
 import msgspec
+from pydantic import BaseModel, Field
 
 
 class SentEvent(msgspec.Struct, forbid_unknown_fields=True, gc=False):
@@ -55,3 +56,20 @@ ENCODER = msgspec.json.Encoder(decimal_format="string")
 
 EVENT_FIELDS = ("customer_id", "sku_id", "amount", "sent_at", "event_id")
 REQUIRED_FIELDS = EVENT_FIELDS[:4]
+
+
+# The dashboard's events explorer (pydantic: off the ingest hot path).
+
+
+class Event(BaseModel):
+    event_id: str
+    customer_id: uuid.UUID
+    sku_id: uuid.UUID
+    amount: Decimal
+    sent_at: dt.datetime
+    ingested_at: dt.datetime
+
+
+class EventPage(BaseModel):
+    events: list[Event]
+    next_cursor: str | None = Field(description="Pass as cursor for the next (older) page; null on the last.")

@@ -1,19 +1,23 @@
-"""The rules of events: take a request's events in (validate everything, all or nothing), and find
-stored events. The checks themselves are in billbo.events.validation; storing is the caller's
-(ingest hands the block to its group-commit batcher)."""
+"""The rules of events: take a request's events in (validate everything, all or nothing), find a
+stored event, and explore them page by page. The checks themselves are in billbo.events.validation;
+storing is the caller's (ingest hands the block to its group-commit batcher)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 import structlog
 
+from billbo import pagination
 from billbo.clickhouse.client import LazyClient
 from billbo.errors import BillboError, MalformedJson, NotFound, ServiceUnavailable, Unprocessable
 from billbo.events import native
 from billbo.events import repository as events
+from billbo.events.repository import EventFilter
+from billbo.events.schemas import Event, EventPage
 from billbo.events.validation import EVENT_ID_RULE, Problem, Window, checked, explain, valid_event_id
 from billbo.settings import Settings
 
@@ -86,3 +90,33 @@ def find_sent(lazy: LazyClient, merchant_id: uuid.UUID, event_id: str) -> events
     if event is None:
         raise NotFound(f"No event {event_id!r} for this merchant.")
     return event
+
+
+# The dashboard's events explorer.
+
+
+def _event(row: events.EventRow) -> Event:
+    return Event(event_id=row.event_id, customer_id=uuid.UUID(row.customer_id), sku_id=uuid.UUID(row.sku_id),
+                 amount=Decimal(row.amount), sent_at=dt.datetime.fromisoformat(row.sent_at),
+                 ingested_at=dt.datetime.fromisoformat(row.ingested_at))  # fmt: skip
+
+
+def _cursor(row: events.EventRow) -> str:
+    return pagination.event_cursor(dt.datetime.fromisoformat(row.sent_at), row.event_id)
+
+
+def explore(lazy: LazyClient, merchant_id: uuid.UUID, where: EventFilter, cursor: str | None, limit: int) -> EventPage:
+    """A page of events, newest first, each event once; ``cursor`` is the previous page's next_cursor."""
+    before = pagination.event_position(cursor) if cursor else None
+    rows = events.page(events.client(lazy), merchant_id, where, before=before, limit=limit + 1)
+    return EventPage(
+        events=[_event(r) for r in rows[:limit]], next_cursor=_cursor(rows[limit - 1]) if len(rows) > limit else None
+    )
+
+
+def find(lazy: LazyClient, merchant_id: uuid.UUID, event_id: str) -> Event:
+    """The first stored copy of an event, for the dashboard; 404 if there is none."""
+    row = events.find(events.client(lazy), merchant_id, event_id)
+    if row is None:
+        raise NotFound(f"No event {event_id!r}.")
+    return _event(row)

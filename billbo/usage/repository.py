@@ -1,11 +1,13 @@
-"""SQL of usage, ClickHouse and Postgres: days of deduplicated usage moved from ClickHouse to
-Postgres (those days replaced atomically), their reconciliation totals, and the days that received
-late events."""
+"""SQL of usage, ClickHouse and Postgres: live usage from ClickHouse; days of deduplicated usage
+moved from ClickHouse to Postgres (those days replaced atomically), their reconciliation totals,
+and the days that received late events."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,6 +15,35 @@ from typing import Any
 import polars as pl
 import psycopg
 from clickhouse_connect.driver.client import Client
+
+from billbo.events.repository import EventFilter
+from billbo.money import plain
+
+# Live usage, for the dashboard.
+
+GROUPINGS = {"day": "toDate(sent_at)", "customer": "toString(customer_id)", "sku": "toString(sku_id)"}
+
+
+def usage(client: Client, merchant_id: uuid.UUID, where: EventFilter, group_by: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Deduplicated quantity and event count per group (a subset of day, customer, sku)."""
+    dims = [f"{GROUPINGS[name]} AS {name}" for name in group_by]
+    names = ", ".join(group_by)
+    params: dict[str, Any] = {"merchant": merchant_id}
+    select = ", ".join([*dims, "sum(amount) AS quantity", "count() AS events"])
+    grouping = f" GROUP BY {names} ORDER BY {names}" if group_by else ""
+    result = client.query(
+        f"SELECT {select} FROM events FINAL WHERE merchant_id = {{merchant:UUID}}{where.sql(params)}{grouping}",
+        parameters=params,
+        settings={"do_not_merge_across_partitions_select_final": 1},  # one month is one partition
+    )
+    return [(*row[:-2], plain(to_decimal(row[-2])), row[-1]) for row in result.result_rows]
+
+
+def to_decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+# Days of usage, loaded into Postgres for rating.
 
 # Deduplicated with FINAL (one partition per month, so no merging across partitions); quantity
 # stays an exact Decimal(38, 12). One query for the whole range: it reads each part once.

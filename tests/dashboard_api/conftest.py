@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from billbo.settings import Settings
 from dashboard_api.app import create_app
+from ingest.app import create_app as create_ingest
 
 PASSWORD = "correct horse battery staple"
 
@@ -51,3 +53,43 @@ def browser(dashboard_app: FastAPI) -> Browser:
 @pytest.fixture
 def new_browser(dashboard_app: FastAPI) -> Any:
     return lambda: Browser(dashboard_app, base_url=HTTPS)
+
+
+# A shop with events sent through the real ingest path, for the events explorer and usage tests.
+
+
+@pytest.fixture(scope="module")
+def ingest(settings: Settings) -> Any:
+    with TestClient(create_ingest(settings)) as client:
+        yield client
+
+
+def send(ingest: Any, key: str, events: list[dict[str, Any]]) -> None:
+    response = ingest.post("/v1/events", json={"events": events}, headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 202, response.text
+
+
+@pytest.fixture
+def shop(browser: Browser, ingest: Any) -> dict[str, Any]:
+    """A merchant with a customer, a priced SKU, an unpriced SKU and events sent through ingest."""
+    browser.signup()
+    key = browser.post("/api/api-keys", json={"name": "k"}).json()["key"]
+    customer = browser.post("/api/customers", json={"name": "Globex", "currency": "USD"}).json()["id"]
+    sku = browser.post("/api/skus", json={"name": "Calls", "unit": "call", "currency": "USD", "price": {
+        "model": "graduated", "tiers": [{"up_to": "10", "unit_price": "1.00"}, {"up_to": None, "unit_price": "0.10"}]},
+    }).json()["id"]  # fmt: skip
+    stranger, unknown_sku = str(uuid.uuid4()), str(uuid.uuid4())
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    day = dt.timedelta(days=1)
+    start = dt.datetime(now.year, now.month, 1, tzinfo=dt.UTC)
+    events = [
+        {"event_id": f"e{i}", "customer_id": customer, "sku_id": sku, "amount": "3",
+         "sent_at": min(now, start + day * (i % 3) + dt.timedelta(hours=1)).isoformat()}
+        for i in range(6)
+    ] + [
+        {"event_id": "s1", "customer_id": stranger, "sku_id": sku, "amount": "2", "sent_at": now.isoformat()},
+        {"event_id": "u1", "customer_id": customer, "sku_id": unknown_sku, "amount": "5", "sent_at": now.isoformat()},
+    ]  # fmt: skip
+    send(ingest, key, events)
+    send(ingest, key, events[:3])  # a retry: counted once everywhere
+    return {"customer": customer, "sku": sku, "stranger": stranger, "unknown_sku": unknown_sku, "now": now}

@@ -1,4 +1,4 @@
-"""Response models of the events explorer and live usage."""
+"""Response models of live usage and its estimated cost."""
 
 from __future__ import annotations
 
@@ -7,20 +7,6 @@ import uuid
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
-
-
-class Event(BaseModel):
-    event_id: str
-    customer_id: uuid.UUID
-    sku_id: uuid.UUID
-    amount: Decimal
-    sent_at: dt.datetime
-    ingested_at: dt.datetime
-
-
-class EventPage(BaseModel):
-    events: list[Event]
-    next_cursor: str | None = Field(description="Pass as cursor for the next (older) page; null on the last.")
 
 
 class UsageRow(BaseModel):

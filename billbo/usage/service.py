@@ -1,0 +1,117 @@
+"""The rules of usage: live usage over a window, its estimated cost at the prices in force now, and
+the usage that cannot be billed yet."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from clickhouse_connect.driver.client import Client
+from psycopg_pool import ConnectionPool
+
+from billbo import money, periods
+from billbo.clickhouse.client import LazyClient
+from billbo.customers import repository as customers
+from billbo.events import repository as events
+from billbo.events.repository import EventFilter
+from billbo.pricing import models as pricing
+from billbo.usage import repository
+from billbo.usage.schemas import CurrencyTotal, EstimatedCost, Unpriced, UnpricedUsage, Usage, UsageRow
+from dashboard_api.skus import repository as skus
+from dashboard_api.skus.schemas import PriceIn
+from dashboard_api.skus.service import to_price
+
+_FIELD_OF = {"day": "day", "customer": "customer_id", "sku": "sku_id"}
+
+
+def window(sent_from: dt.datetime | None, sent_to: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
+    now = dt.datetime.now(dt.UTC)
+    start = sent_from or periods.period_start(now)
+    end = sent_to or periods.next_period_start(start)
+    return start, max(start, end)  # to before from: an empty window, read as such
+
+
+def _in_window(where: EventFilter) -> EventFilter:
+    """The filter with its time bounds defaulted: the current period, as far as not given."""
+    start, end = window(where.sent_from, where.sent_to)
+    return dataclasses.replace(where, sent_from=start, sent_to=end)
+
+
+def usage(
+    pool: ConnectionPool,
+    lazy: LazyClient,
+    merchant_id: uuid.UUID,
+    where: EventFilter,
+    group_by: Sequence[str] | None,
+    include_cost: bool,
+) -> Usage:
+    """Quantity and event count per group (by day when no grouping is given), over the window of
+    ``where``; with ``include_cost``, the estimated cost of the window at the prices in force now."""
+    where = _in_window(where)
+    assert where.sent_from is not None and where.sent_to is not None
+    groups = list(dict.fromkeys(group_by or ["day"]))
+    client = events.client(lazy)
+    names = [_FIELD_OF[name] for name in groups]
+    rows = [
+        UsageRow(**dict(zip([*names, "quantity", "events"], row, strict=True)))
+        for row in repository.usage(client, merchant_id, where, groups)
+    ]
+    cost = _estimate(pool, client, merchant_id, where) if include_cost else None
+    return Usage(sent_from=where.sent_from, sent_to=where.sent_to, group_by=groups, rows=rows,
+                 estimated_cost=cost)  # fmt: skip
+
+
+def _per_customer_and_sku(client: Client, merchant_id: uuid.UUID, where: EventFilter) -> list[tuple[Any, ...]]:
+    return repository.usage(client, merchant_id, where, ["customer", "sku"])
+
+
+def _estimate(pool: ConnectionPool, client: Client, merchant_id: uuid.UUID, where: EventFilter) -> EstimatedCost:
+    lines = _per_customer_and_sku(client, merchant_id, where)
+    with pool.connection() as conn:
+        prices = skus.prices_in_force(conn, merchant_id, dt.datetime.now(dt.UTC))
+        currencies = skus.sku_currencies(conn, merchant_id)
+        known_customers = customers.ids(conn, merchant_id)
+    totals: dict[str, list[Any]] = {}
+    unpriced = []
+    for customer_id, sku_id, quantity, count in lines:
+        reasons = _reasons(customer_id, sku_id, known_customers, currencies, prices)
+        if reasons:
+            unpriced.append(Unpriced(customer_id=customer_id, sku_id=sku_id, quantity=quantity, events=count,
+                                     reasons=reasons))  # fmt: skip
+            continue
+        version = prices[sku_id]
+        price = to_price(PriceIn.model_validate({k: version[k] for k in PriceIn.model_fields}))
+        amount = pricing.rate(price, repository.to_decimal(quantity), had_usage=count > 0).amount
+        currency, exponent = currencies[sku_id]
+        total = totals.setdefault(currency, [Decimal(0), 0])
+        total[0] += amount
+        total[1] += money.to_minor_units(amount, exponent)  # rounded once per line, as on an invoice
+    return EstimatedCost(
+        totals=[CurrencyTotal(currency=c, amount=a, amount_minor=m) for c, (a, m) in sorted(totals.items())],
+        unpriced=unpriced,
+    )
+
+
+def _reasons(
+    customer_id: str, sku_id: str, known_customers: set[str], currencies: dict[str, Any], prices: dict[str, Any]
+) -> list[str]:
+    reasons = []
+    if customer_id not in known_customers:
+        reasons.append("unknown_customer")
+    if sku_id not in currencies:
+        reasons.append("unknown_sku")
+    elif sku_id not in prices:
+        reasons.append("no_price_in_force")
+    return reasons
+
+
+def unpriced(pool: ConnectionPool, lazy: LazyClient, merchant_id: uuid.UUID, where: EventFilter) -> UnpricedUsage:
+    """Usage BillBo cannot bill yet, and why: so a merchant sees what is not being billed."""
+    where = _in_window(where)
+    assert where.sent_from is not None and where.sent_to is not None
+    estimate = _estimate(pool, events.client(lazy), merchant_id, where)
+    return UnpricedUsage(sent_from=where.sent_from, sent_to=where.sent_to, rows=estimate.unpriced)
