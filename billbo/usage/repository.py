@@ -149,10 +149,6 @@ def postgres_totals(conn: psycopg.Connection[Any], start: dt.date, end: dt.date)
     return {day: (int(events), Decimal(quantity)) for day, events, quantity in rows}
 
 
-def mismatched_days(source: Totals, stored: Totals) -> list[str]:
-    return sorted(day.isoformat() for day in source.keys() | stored.keys() if source.get(day) != stored.get(day))
-
-
 def days_with_new_events(client: Client, since: dt.datetime) -> tuple[list[str], dt.datetime]:
     """The days (ISO dates) with events stored after ``since``, and the newest such storing time
     (``since`` when there is none)."""

@@ -1,5 +1,6 @@
-"""The rules of usage: live usage over a window, its estimated cost at the prices in force now, and
-the usage that cannot be billed yet."""
+"""The rules of usage: live usage over a window, its estimated cost at the prices in force now, the
+usage that cannot be billed yet, and days of usage loaded into Postgres for rating (the usage
+asset), reconciled with ClickHouse."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import psycopg
 from clickhouse_connect.driver.client import Client
 from psycopg_pool import ConnectionPool
 
@@ -115,3 +118,30 @@ def unpriced(pool: ConnectionPool, lazy: LazyClient, merchant_id: uuid.UUID, whe
     assert where.sent_from is not None and where.sent_to is not None
     estimate = _estimate(pool, events.client(lazy), merchant_id, where)
     return UnpricedUsage(sent_from=where.sent_from, sent_to=where.sent_to, rows=estimate.unpriced)
+
+
+# Days of usage, loaded into Postgres for rating.
+
+
+@dataclass(frozen=True)
+class DailyLoad:
+    """What loading days did, both sides' totals per day, and the days where they differ."""
+
+    load: repository.Load
+    clickhouse: repository.Totals
+    postgres: repository.Totals
+    mismatched_days: list[str]
+
+
+def load_days(client: Client, conn: psycopg.Connection[Any], start: dt.date, end: dt.date) -> DailyLoad:
+    """Replace the days in [start, end) of usage_daily with ClickHouse's deduplicated usage (in one
+    transaction), then count both sides per day, independently: they must reconcile."""
+    frame = repository.read_days(client, start, end)
+    loaded = repository.replace_days(conn, start, end, frame)
+    stored = repository.postgres_totals(conn, start, end)
+    source = repository.clickhouse_totals(client, start, end)
+    return DailyLoad(loaded, source, stored, mismatched_days(source, stored))
+
+
+def mismatched_days(source: repository.Totals, stored: repository.Totals) -> list[str]:
+    return sorted(day.isoformat() for day in source.keys() | stored.keys() if source.get(day) != stored.get(day))

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import dagster as dg
 
-from billbo.usage import repository as usage
+from billbo.usage import service as usage
 from orchestration.partitions import DAILY
 from orchestration.resources import ClickHouseResource, PostgresResource
 
@@ -29,15 +29,12 @@ def daily_usage(
     start, end = window.start.date(), window.end.date()
     client = clickhouse.client()
     try:
-        frame = usage.read_days(client, start, end)
         with postgres.connect() as conn:
-            loaded = usage.replace_days(conn, start, end, frame)
-            stored = usage.postgres_totals(conn, start, end)
-        source = usage.clickhouse_totals(client, start, end)
+            daily = usage.load_days(client, conn, start, end)
     finally:
         client.close()
+    loaded, source, stored, wrong = daily.load, daily.clickhouse, daily.postgres, daily.mismatched_days
     context.log.info(f"{start} to {end}: {loaded.rows} usage rows from {loaded.events} events")
-    wrong = usage.mismatched_days(source, stored)
     return dg.MaterializeResult(
         metadata={"rows": loaded.rows, "events": loaded.events, "quantity": str(loaded.quantity)},
         check_results=[

@@ -1,0 +1,64 @@
+"""Days of usage loaded into Postgres and reconciled with ClickHouse, and the days late events
+touch: the usage service and repository on their own, against the real databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import psycopg
+from clickhouse_connect.driver.client import Client
+
+from billbo.events import native
+from billbo.events import repository as events
+from billbo.events.schemas import SentEvent
+from billbo.migrations.runner import Databases
+from billbo.usage import repository, service
+
+DAY = dt.date(2025, 6, 17)  # days no other test loads
+NEXT = DAY + dt.timedelta(days=1)
+
+
+def store(ch: Client, merchant: uuid.UUID, rows: list[tuple[str, str, dt.datetime]]) -> None:
+    sent = [SentEvent(uuid.UUID(int=1), uuid.UUID(int=2), Decimal(amount), at) for _, amount, at in rows]
+    scaled = [int(Decimal(amount) * 10**12) for _, amount, _ in rows]
+    fragment = native.encode(merchant, sent, [event_id for event_id, *_ in rows], scaled, dt.datetime.now(dt.UTC))
+    events.insert_block(ch, native.block([fragment]))
+
+
+def test_days_are_replaced_exactly_and_reconcile(databases: Databases, ch: Client) -> None:
+    merchant = uuid.uuid4()
+    noon = dt.datetime(DAY.year, DAY.month, DAY.day, 12, tzinfo=dt.UTC)
+    store(ch, merchant, [("a", "1.5", noon), ("b", "-0.5", noon), ("c", "2", noon + dt.timedelta(days=1))])
+    store(ch, merchant, [("a", "99", noon)])  # a retry: the first copy counts
+    with psycopg.connect(databases.postgres_url) as conn:
+        daily = service.load_days(ch, conn, DAY, NEXT + dt.timedelta(days=1))
+        again = service.load_days(ch, conn, DAY, NEXT + dt.timedelta(days=1))
+        rows = conn.execute(
+            "select day, quantity, event_count from usage_daily where merchant_id = %s order by day", [merchant]
+        ).fetchall()
+        loads = conn.execute("select rows, events from usage_loads where day = %s", [DAY]).fetchone()
+    assert daily.mismatched_days == again.mismatched_days == []
+    assert daily.clickhouse == daily.postgres
+    assert (daily.load.start, daily.load.end) == (DAY, NEXT + dt.timedelta(days=1))
+    assert rows == [(DAY, Decimal(1), 2), (NEXT, Decimal(2), 1)]  # reloading replaced, never added
+    assert loads is not None and loads[1] >= 2
+
+
+def test_days_that_differ_are_named() -> None:
+    one, two = (1, Decimal(1)), (2, Decimal(1))
+    assert service.mismatched_days({DAY: one, NEXT: one}, {DAY: one, NEXT: two}) == [NEXT.isoformat()]
+    assert service.mismatched_days({DAY: one}, {}) == [DAY.isoformat()]
+    assert service.mismatched_days({}, {}) == []
+
+
+def test_days_with_new_events_since_a_time(ch: Client) -> None:
+    since = dt.datetime.now(dt.UTC)
+    assert repository.days_with_new_events(ch, since) == ([], since)
+    at = dt.datetime(DAY.year, DAY.month, DAY.day, 8, tzinfo=dt.UTC)
+    store(ch, uuid.uuid4(), [("late-a", "1", at), ("late-b", "1", at + dt.timedelta(days=1))])
+    days, newest = repository.days_with_new_events(ch, since)
+    assert days == [DAY.isoformat(), NEXT.isoformat()]
+    assert newest > since
+    assert repository.days_with_new_events(ch, newest) == ([], newest)
