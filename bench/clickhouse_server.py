@@ -27,8 +27,8 @@ from typing import Any
 import chdb
 import clickhouse_connect
 
-from billbo.clickhouse.embedded import EmbeddedClickHouse
-from billbo.processes import port_is_free
+from billbo.local.clickhouse import EmbeddedClickHouse
+from billbo.local.processes import port_is_free
 
 TABLE = """
 CREATE TABLE IF NOT EXISTS events (

@@ -22,7 +22,7 @@ import httpx
 
 from bench.stack import migrated_stack, write_results
 from billbo.clickhouse.client import create_client
-from billbo.services import Service, service_env
+from billbo.local.services import Service, service_env
 
 INSERT = """
 INSERT INTO events (merchant_id, event_id, customer_id, sku_id, amount, sent_at, ingested_at)

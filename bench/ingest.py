@@ -35,9 +35,9 @@ from billbo.api_keys import repository as api_keys
 from billbo.clickhouse.client import create_client
 from billbo.events import native, repository
 from billbo.events.schemas import SentEvent
-from billbo.local_stack import DatabaseServers
+from billbo.local.services import Service, service_env
+from billbo.local.stack import DatabaseServers
 from billbo.merchants import repository as merchants
-from billbo.services import Service, service_env
 
 
 def servers_clickhouse_pid(servers: DatabaseServers) -> int:

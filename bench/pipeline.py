@@ -33,9 +33,9 @@ from bench.dashboard import INSERT
 from bench.memory import MemorySampler
 from bench.stack import migrated_stack, write_results
 from billbo.clickhouse.client import create_client
-from billbo.local_stack import DatabaseServers
+from billbo.local.services import dagster_home
+from billbo.local.stack import DatabaseServers
 from billbo.migrations.runner import Databases
-from billbo.services import dagster_home
 from orchestration import pipeline
 from orchestration.definitions import resources
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from billbo.local_stack import DatabaseServers
+from billbo.local.stack import DatabaseServers
 from billbo.migrations import runner
 from billbo.migrations.runner import Databases
 from billbo.settings import Settings

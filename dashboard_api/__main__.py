@@ -1,7 +1,8 @@
-"""``python -m dashboard_api``: serve the dashboard API."""
+"""``python -m dashboard_api``: serve the dashboard API (on the embedded databases unless URLs are set)."""
 
 from billbo.http.serve import serve
+from billbo.local.stack import with_database_urls
 from dashboard_api.app import create_app
 
 if __name__ == "__main__":
-    serve(create_app, lambda settings: settings.dashboard_port)
+    serve(lambda settings: create_app(with_database_urls(settings)), lambda settings: settings.dashboard_port)

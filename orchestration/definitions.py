@@ -1,14 +1,16 @@
 """Everything Dagster runs, assembled: ``dagster dev -m orchestration.definitions``.
 
 Resources point at the databases BillBo uses (``BILLBO_POSTGRES_URL`` / ``BILLBO_CLICKHOUSE_URL``,
-or the embedded servers' addresses), so ``billbo up``, tests and production share this file.
+or the embedded servers' addresses), so ``billbo up``, tests and production share this file. As the
+code location's entry point it is the one module of ``orchestration`` that imports ``billbo.local``
+(for those addresses); the assets and resources take URLs.
 """
 
 from __future__ import annotations
 
 import dagster as dg
 
-from billbo.local_stack import database_urls
+from billbo.local.stack import database_urls
 from billbo.migrations.runner import Databases
 from billbo.settings import get_settings
 from orchestration.automation import billing_automation

@@ -17,7 +17,7 @@ from clickhouse_connect.driver.client import Client
 from pydantic import SecretStr
 
 from billbo.clickhouse.client import create_client
-from billbo.local_stack import DatabaseServers
+from billbo.local.stack import DatabaseServers
 from billbo.migrations import runner
 from billbo.migrations.runner import Databases
 from billbo.settings import Settings

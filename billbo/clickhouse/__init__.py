@@ -1,1 +1,2 @@
-"""ClickHouse access: the client factory, the schema migrations and the embedded local server."""
+"""ClickHouse access: the client factory, and the SQL lexer that the schema migrations (and the local
+server in ``billbo.local``) read statements with."""

@@ -77,3 +77,12 @@ class Customer(CustomerIn):
     created_at: dt.datetime
     updated_at: dt.datetime
     archived_at: dt.datetime | None = None
+
+
+class NewCustomer(CustomerIn):
+    id: uuid.UUID | None = None  # the dashboard's create: BillBo picks the id unless one is given
+
+
+class CustomerPage(BaseModel):
+    customers: list[Customer]
+    next_cursor: str | None

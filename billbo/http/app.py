@@ -16,7 +16,6 @@ from billbo.http.errors import install_error_handlers
 from billbo.http.health import health_router
 from billbo.http.middleware import BodyLimitMiddleware, MethodsMiddleware, RequestContextMiddleware
 from billbo.http.openapi import install_openapi
-from billbo.local_stack import database_urls
 from billbo.postgres.connection import create_pool
 from billbo.settings import Settings
 
@@ -35,10 +34,15 @@ class Resources:
 
 
 def open_resources(settings: Settings) -> Resources:
-    urls = database_urls(settings)
-    pool = create_pool(urls.postgres_url)
+    """The databases are those of the settings: ``billbo up`` passes their URLs to its services, and
+    a process started by hand resolves them in its entry point (``python -m ingest``)."""
+    if settings.postgres_url is None or settings.clickhouse_url is None:
+        raise RuntimeError("the services need BILLBO_POSTGRES_URL and BILLBO_CLICKHOUSE_URL")
+    pool = create_pool(settings.postgres_url.get_secret_value())
     pool.open(wait=False)
-    return Resources(settings=settings, postgres=pool, clickhouse=LazyClient(urls.clickhouse_url))
+    return Resources(
+        settings=settings, postgres=pool, clickhouse=LazyClient(settings.clickhouse_url.get_secret_value())
+    )
 
 
 ServiceLifespan = Callable[[FastAPI, Resources], AbstractAsyncContextManager[None]]

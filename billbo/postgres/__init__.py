@@ -1,1 +1,1 @@
-"""Postgres access and the embedded Postgres server."""
+"""Postgres access (the embedded Postgres server is in ``billbo.local``)."""

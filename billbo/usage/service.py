@@ -22,11 +22,9 @@ from billbo.customers import repository as customers
 from billbo.events import repository as events
 from billbo.events.repository import EventFilter
 from billbo.pricing import models as pricing
+from billbo.skus import repository as skus
 from billbo.usage import repository
 from billbo.usage.schemas import CurrencyTotal, EstimatedCost, Unpriced, UnpricedUsage, Usage, UsageRow
-from dashboard_api.skus import repository as skus
-from dashboard_api.skus.schemas import PriceIn
-from dashboard_api.skus.service import to_price
 
 _FIELD_OF = {"day": "day", "customer": "customer_id", "sku": "sku_id"}
 
@@ -75,7 +73,7 @@ def _per_customer_and_sku(client: Client, merchant_id: uuid.UUID, where: EventFi
 def _estimate(pool: ConnectionPool, client: Client, merchant_id: uuid.UUID, where: EventFilter) -> EstimatedCost:
     lines = _per_customer_and_sku(client, merchant_id, where)
     with pool.connection() as conn:
-        prices = skus.prices_in_force(conn, merchant_id, dt.datetime.now(dt.UTC))
+        prices = skus.all_prices_in_force(conn, merchant_id, dt.datetime.now(dt.UTC))
         currencies = skus.sku_currencies(conn, merchant_id)
         known_customers = customers.ids(conn, merchant_id)
     totals: dict[str, list[Any]] = {}
@@ -86,8 +84,7 @@ def _estimate(pool: ConnectionPool, client: Client, merchant_id: uuid.UUID, wher
             unpriced.append(Unpriced(customer_id=customer_id, sku_id=sku_id, quantity=quantity, events=count,
                                      reasons=reasons))  # fmt: skip
             continue
-        version = prices[sku_id]
-        price = to_price(PriceIn.model_validate({k: version[k] for k in PriceIn.model_fields}))
+        _, price = prices[sku_id]
         amount = pricing.rate(price, repository.to_decimal(quantity), had_usage=count > 0).amount
         currency, exponent = currencies[sku_id]
         total = totals.setdefault(currency, [Decimal(0), 0])

@@ -7,10 +7,10 @@ from typing import Any
 
 from fastapi import Request
 
+from billbo.api_keys import service
+from billbo.api_keys.schemas import ApiKey, ApiKeyIn, NewApiKey
 from billbo.http.errors import ErrorResponse
 from billbo.http.routing import api_router
-from dashboard_api.api_keys import service
-from dashboard_api.api_keys.schemas import ApiKey, ApiKeyIn, NewApiKey
 from dashboard_api.auth.deps import AdminUser
 
 router = api_router(prefix="/api/api-keys", tags=["api keys"])

@@ -7,10 +7,10 @@ import uuid
 from fastapi import Request, Response
 from pydantic import SecretStr
 
+from billbo.accounts import tokens
+from billbo.accounts.service import WRONG_CSRF, Session
 from billbo.errors import Forbidden
 from billbo.settings import Settings
-from dashboard_api.auth import tokens
-from dashboard_api.auth.service import WRONG_CSRF, Session
 
 ACCESS = "bb_access"
 REFRESH = "bb_refresh"

@@ -6,13 +6,13 @@ from typing import Any
 
 from fastapi import Request, Response
 
+from billbo.accounts import service
+from billbo.accounts.repository import UserRow
+from billbo.accounts.schemas import Credentials, Me, SignUp
 from billbo.http.errors import ErrorResponse
 from billbo.http.routing import api_router
-from dashboard_api.auth import service
 from dashboard_api.auth.cookies import REFRESH, clear_session, presented, presented_csrf, set_session
 from dashboard_api.auth.deps import CurrentUser, access_claims
-from dashboard_api.auth.repository import UserRow
-from dashboard_api.auth.schemas import Credentials, Me, SignUp
 
 router = api_router(prefix="/api", tags=["auth"])
 

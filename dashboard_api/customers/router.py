@@ -6,11 +6,10 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import Query, Request
-from pydantic import BaseModel
 
 from billbo import pagination
 from billbo.customers import service
-from billbo.customers.schemas import Customer, CustomerIn
+from billbo.customers.schemas import Customer, CustomerIn, CustomerPage, NewCustomer
 from billbo.http.errors import ErrorResponse
 from billbo.http.routing import api_router
 from dashboard_api.auth.deps import CurrentUser, MemberUser
@@ -23,15 +22,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "No such customer in your organisation."},
     422: {"model": ErrorResponse, "description": "Invalid fields."},
 }
-
-
-class NewCustomer(CustomerIn):
-    id: uuid.UUID | None = None
-
-
-class CustomerPage(BaseModel):
-    customers: list[Customer]
-    next_cursor: str | None
 
 
 Cursor = Annotated[str | None, Query(pattern=pagination.CUSTOMER_CURSOR, description="The previous page's next_cursor")]

@@ -11,9 +11,9 @@ from fastapi import Query, Request
 from billbo.fields import Period
 from billbo.http.errors import ErrorResponse
 from billbo.http.routing import api_router
+from billbo.invoices import service
+from billbo.invoices.schemas import Invoice, LineExplanation, RatedUsage
 from dashboard_api.auth.deps import CurrentUser
-from dashboard_api.invoices import service
-from dashboard_api.invoices.schemas import Invoice, LineExplanation, RatedUsage
 
 router = api_router(prefix="/api", tags=["invoices"])
 
@@ -22,28 +22,33 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "No such invoice or line in your organisation."},
     422: {"model": ErrorResponse, "description": "Invalid period (YYYY-MM)."},
 }
+_NOT_EXPLAINED = (
+    "The line was written before lines stored the calculation that priced them, and its rated usage has changed "
+    "since (a draft's next refresh stores it)."
+)
 PeriodQuery = Annotated[Period | None, Query(description="Billing period, YYYY-MM")]
 
 
 @router.get("/rated-usage", response_model=list[RatedUsage], summary="Rated usage of a period", responses=_ERRORS)
 def rated_usage(request: Request, user: CurrentUser, period: PeriodQuery = None) -> list[RatedUsage]:
     start = period or dt.datetime.now(dt.UTC).date().replace(day=1)
-    return service.rated_usage(request.app.state.resources.postgres, user, start)
+    return service.rated_usage(request.app.state.resources.postgres, user.merchant_id, start)
 
 
 @router.get("/invoices", response_model=list[Invoice], summary="Invoices, newest period first", responses=_ERRORS)
 def invoices(request: Request, user: CurrentUser, period: PeriodQuery = None) -> list[Invoice]:
-    return service.invoices(request.app.state.resources.postgres, user, period)
+    return service.invoices(request.app.state.resources.postgres, user.merchant_id, period)
 
 
 @router.get("/invoices/{invoice_id}", response_model=Invoice, summary="An invoice with its lines", responses=_ERRORS)
 def invoice(request: Request, user: CurrentUser, invoice_id: uuid.UUID) -> Invoice:
-    return service.invoice(request.app.state.resources.postgres, user, invoice_id)
+    return service.invoice(request.app.state.resources.postgres, user.merchant_id, invoice_id)
 
 
 @router.get(
-    "/invoices/{invoice_id}/lines/{line_id}/explanation", response_model=LineExplanation, responses=_ERRORS,
+    "/invoices/{invoice_id}/lines/{line_id}/explanation", response_model=LineExplanation,
+    responses={**_ERRORS, 409: {"model": ErrorResponse, "description": _NOT_EXPLAINED}},
     summary="Why a line costs what it does: price version, tier breakdown, days and event checksums",
 )  # fmt: skip
 def explain(request: Request, user: CurrentUser, invoice_id: uuid.UUID, line_id: uuid.UUID) -> LineExplanation:
-    return service.explain(request.app.state.resources.postgres, user, invoice_id, line_id)
+    return service.explain(request.app.state.resources.postgres, user.merchant_id, invoice_id, line_id)

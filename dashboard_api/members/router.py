@@ -7,13 +7,13 @@ from typing import Any
 
 from fastapi import Request, Response
 
+from billbo.accounts.schemas import Me
 from billbo.http.errors import ErrorResponse
 from billbo.http.routing import api_router
+from billbo.members import service
+from billbo.members.schemas import Acceptance, InvitationIn, InvitationOut, Member, Members, RoleChange
 from dashboard_api.auth.cookies import set_session
 from dashboard_api.auth.deps import AdminUser, CurrentUser
-from dashboard_api.auth.schemas import Me
-from dashboard_api.members import service
-from dashboard_api.members.schemas import Acceptance, InvitationIn, InvitationOut, Member, Members, RoleChange
 
 router = api_router(prefix="/api", tags=["members"])
 

@@ -10,9 +10,9 @@ from fastapi import Query, Request
 from billbo.fields import DecimalQuery, Timestamp
 from billbo.http.errors import ErrorResponse
 from billbo.http.routing import api_router
+from billbo.skus import service
+from billbo.skus.schemas import Preview, PriceChange, Sku, SkuIn, SkuUpdate
 from dashboard_api.auth.deps import CurrentUser, MemberUser
-from dashboard_api.skus import service
-from dashboard_api.skus.schemas import Preview, PriceChange, Sku, SkuIn, SkuUpdate
 
 router = api_router(prefix="/api/skus", tags=["skus"])
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import dagster as dg
 
-from billbo.invoicing import service
+from billbo.invoices import service
 from orchestration.automation import RERUN_WHEN_INPUTS_CHANGE
 from orchestration.partitions import MONTHLY
 from orchestration.rating.assets import RATED_USAGE

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from billbo.dbt import PROJECT_DIR, rate_period, run_dbt
-from billbo.invoicing import service
+from billbo.invoices import service
 from billbo.migrations.runner import Databases
 from tests.dbt_project.records import merchant_with_sku
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from billbo import processes
 from billbo.clickhouse.client import create_client
-from billbo.clickhouse.embedded import EmbeddedClickHouse
+from billbo.local import processes
+from billbo.local.clickhouse import EmbeddedClickHouse
 from billbo.migrations import clickhouse as ch_migrations
 from billbo.migrations.runner import Databases
 from billbo.settings import Settings

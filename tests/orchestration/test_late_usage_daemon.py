@@ -30,11 +30,11 @@ from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
 from psycopg import sql
 from pydantic import SecretStr
 
-from billbo import processes
 from billbo.clickhouse.client import create_client
+from billbo.local import processes
+from billbo.local.services import dagster_home, dagster_services, service_env
 from billbo.migrations import runner
 from billbo.migrations.runner import Databases
-from billbo.services import dagster_home, dagster_services, service_env
 from billbo.settings import REPO_ROOT, Settings
 from orchestration import pipeline
 from orchestration.definitions import resources

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from billbo.local.services import Service, api_services, service_env
 from billbo.migrations.runner import Databases
-from billbo.services import Service, api_services, service_env
 from billbo.settings import Settings
 from tests.conftest import free_port
 from tests.ingest.conftest import MerchantKey, make_merchant_key

@@ -62,7 +62,7 @@ def _call(conn: Any, function: str, price: Price, quantity: Decimal) -> Any:
 
 
 def sql_rate(conn: Any, price: Price, quantity: Decimal) -> Decimal:
-    return Decimal(_call(conn, "billbo_rate", price, quantity))
+    return Decimal(_call(conn, "billbo_rating", price, quantity)["amount"])
 
 
 def _number(value: str | None) -> Decimal | None:

@@ -1,0 +1,1 @@
+"""Accounts of the dashboard: sign-up, log-in and sessions (refresh-token families), passwords and tokens."""
