@@ -7,7 +7,9 @@ Both run on free ports in a temporary data directory, so tests never touch a dev
 
 from __future__ import annotations
 
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,8 +32,15 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("billbo-data")
+def data_dir() -> Iterator[Path]:
+    """The session's embedded servers' directory, outside pytest's temporary root: as root, the
+    Postgres server runs as the ``postgres`` user and must traverse every parent, and each new
+    pytest session (another suite on the machine, a CI run) makes that root private again."""
+    path = Path(tempfile.mkdtemp(prefix="billbo-test-data-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
