@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -57,3 +57,28 @@ class Me(BaseModel):
     role: str
     merchant_id: uuid.UUID
     merchant_name: str
+
+    @classmethod
+    def of(cls, user: Seat) -> Me:
+        return cls(
+            user_id=user.id,
+            email=user.email,
+            role=user.role,
+            merchant_id=user.merchant_id,
+            merchant_name=user.merchant_name,
+        )
+
+
+class Seat(Protocol):
+    """What ``Me`` shows of a seat: a session's ``User`` or a stored user row."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def merchant_id(self) -> uuid.UUID: ...
+    @property
+    def merchant_name(self) -> str: ...

@@ -7,10 +7,9 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import psycopg
 from psycopg.rows import dict_row
 
-Conn = psycopg.Connection[Any]
+from billbo.postgres.connection import Conn
 
 # Upsert a draft for every (merchant, customer, currency) with rated usage in the period; skip
 # those already finalized (their late usage is not handled here yet).

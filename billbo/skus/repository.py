@@ -10,13 +10,12 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import psycopg
 from psycopg.rows import dict_row
 
+from billbo.postgres.connection import Conn
 from billbo.pricing.models import Price
 from billbo.skus.schemas import PriceVersion, to_price
 
-Conn = psycopg.Connection[Any]
 PricedVersion = tuple[PriceVersion, Price]
 
 _VERSION = """

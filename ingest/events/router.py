@@ -38,7 +38,8 @@ from billbo.http.errors import ErrorResponse, error_body
 from billbo.http.routing import api_router
 from billbo.settings import Settings
 from ingest import metrics
-from ingest.auth import CurrentMerchant, Merchant, authenticate
+from ingest.auth import Merchant, authenticate
+from ingest.deps import CurrentMerchant, Ingest
 from ingest.events.batcher import InsertFailed, Overloaded
 from ingest.state import IngestState
 
@@ -299,10 +300,10 @@ def _count_refused(error: BillboError) -> None:
         metrics.EVENTS_REJECTED.labels(reason=reason).inc(count)
 
 
-async def post_events(request: Request) -> Response:
+async def post_events(request: Request, state: Ingest) -> Response:
     """Documents the route; ingest.events.fast_path serves it with the same handler."""
     reply = await handle_post(
-        request.app.state.ingest,
+        state,
         authorization=request.headers.get("authorization"),
         content_type=request.headers.get("content-type"),
         content_length=request.headers.get("content-length"),
@@ -318,8 +319,7 @@ _EVENT_ID_PARAMETER = Path(
 
 
 async def get_event(
-    request: Request, merchant: CurrentMerchant, event_id: Annotated[str, _EVENT_ID_PARAMETER]
+    state: Ingest, merchant: CurrentMerchant, event_id: Annotated[str, _EVENT_ID_PARAMETER]
 ) -> Response:
-    state: IngestState = request.app.state.ingest
     event = await run_in_threadpool(service.find_sent, state.clickhouse, merchant.id, event_id)  # checks the id rule
     return Response(ENCODER.encode(event), media_type="application/json")
