@@ -29,8 +29,10 @@ class User:
 
 
 class Credentials(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "examples": [{"email": "ana@acme.io", "password": "correct horse battery staple"}]})  # fmt: skip
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"email": "ana@acme.io", "password": "correct horse battery staple"}]},
+    )
 
     # Any text: an address that is not a seat's is refused like a wrong password, not by its form.
     email: Annotated[str, Field(min_length=1, max_length=320)]
@@ -43,8 +45,12 @@ class Credentials(BaseModel):
 
 
 class SignUp(Credentials):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"email": "ana@acme.io", "password": "correct horse battery staple", "organisation": "Acme"}]})  # fmt: skip
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"email": "ana@acme.io", "password": "correct horse battery staple", "organisation": "Acme"}]
+        },
+    )
 
     email: Email
     password: str = Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH, repr=False)

@@ -136,9 +136,12 @@ def session_user(conn: Conn, claims: tokens.AccessClaims) -> User:
 
 
 def logout(
-    conn: Conn, settings: Settings, refresh_token: SecretStr, access: tokens.AccessClaims | None,
+    conn: Conn,
+    settings: Settings,
+    refresh_token: SecretStr,
+    access: tokens.AccessClaims | None,
     csrf: SecretStr,
-) -> None:  # fmt: skip
+) -> None:
     """End the session of the refresh token (or, without one, of the access token), given its
     CSRF token. With neither there is no session to end."""
     row = None

@@ -18,9 +18,13 @@ def list_keys(conn: Conn, user: User) -> list[ApiKey]:
 def create(conn: Conn, user: User, data: ApiKeyIn) -> NewApiKey:
     key = keys.generate()
     key_id = repository.create(
-        conn, merchant_id=user.merchant_id, name=data.name, prefix=keys.display_prefix(key),
-        key_sha256=keys.digest(key), created_by=user.id,
-    )  # fmt: skip
+        conn,
+        merchant_id=user.merchant_id,
+        name=data.name,
+        prefix=keys.display_prefix(key),
+        key_sha256=keys.digest(key),
+        created_by=user.id,
+    )
     row = repository.get_key(conn, user.merchant_id, key_id)
     assert row is not None
     return NewApiKey(**row, key=key)

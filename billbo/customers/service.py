@@ -60,13 +60,19 @@ def archive(conn: Conn, merchant_id: uuid.UUID, customer_id: uuid.UUID) -> Custo
 
 
 def page(
-    conn: Conn, merchant_id: uuid.UUID, *, search: str | None, cursor: str | None, limit: int,
+    conn: Conn,
+    merchant_id: uuid.UUID,
+    *,
+    search: str | None,
+    cursor: str | None,
+    limit: int,
     include_archived: bool,
-) -> tuple[list[Customer], str | None]:  # fmt: skip
+) -> tuple[list[Customer], str | None]:
     """A page of customers and the cursor of the next page (None on the last)."""
     after = pagination.customer_position(cursor) if cursor else None
-    rows = repository.page(conn, merchant_id, search=search, after=after, limit=limit + 1,
-                           include_archived=include_archived)  # fmt: skip
+    rows = repository.page(
+        conn, merchant_id, search=search, after=after, limit=limit + 1, include_archived=include_archived
+    )
     next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], next_cursor
 

@@ -51,15 +51,21 @@ def invite(conn: Conn, settings: Settings, actor: User, data: InvitationIn, base
     if accounts.email_taken(conn, data.email):
         raise Conflict("This email already has a seat.")
     row = repository.create_invitation(
-        conn, merchant_id=actor.merchant_id, email=data.email, role=data.role, token_sha256=tokens.digest(token),
-        invited_by=actor.id, expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=settings.invitation_days),
-    )  # fmt: skip
+        conn,
+        merchant_id=actor.merchant_id,
+        email=data.email,
+        role=data.role,
+        token_sha256=tokens.digest(token),
+        invited_by=actor.id,
+        expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=settings.invitation_days),
+    )
     link = f"{base_url}/accept-invitation?token={token}"
     # No mail server: the link is returned for the inviter to pass on. It holds the invitation's
     # secret token, so it is never logged (D13).
     log.info("invitation created", invitation_id=str(row.invitation_id), role=data.role)
-    return InvitationOut(invitation_id=row.invitation_id, email=row.email, role=data.role, expires_at=row.expires_at,
-                         link=link)  # fmt: skip
+    return InvitationOut(
+        invitation_id=row.invitation_id, email=row.email, role=data.role, expires_at=row.expires_at, link=link
+    )
 
 
 def accept(conn: Conn, settings: Settings, data: Acceptance) -> Session:
@@ -70,9 +76,12 @@ def accept(conn: Conn, settings: Settings, data: Acceptance) -> Session:
     if accounts.email_taken(conn, invitation.email):
         raise Conflict("This email already has a seat.")
     user_id = accounts.create_user(
-        conn, merchant_id=invitation.merchant_id, email=invitation.email, password_hash=password_hash,
+        conn,
+        merchant_id=invitation.merchant_id,
+        email=invitation.email,
+        password_hash=password_hash,
         role=invitation.role,
-    )  # fmt: skip
+    )
     repository.mark_accepted(conn, invitation.invitation_id)
     user = accounts.user_by_id(conn, user_id)
     assert user is not None
@@ -85,8 +94,10 @@ def change_role(conn: Conn, actor: User, user_id: uuid.UUID, change: RoleChange)
         raise NotFound("No such member.")
     _may_manage(actor, target.role, change.role)
     if target.role == "owner" and change.role != "owner" and repository.owner_count(conn, actor.merchant_id) <= 1:
-        raise Conflict("The last owner cannot stop being an owner; make someone else owner first.",
-                       details=[{"field": "role", "message": "last owner"}])  # fmt: skip
+        raise Conflict(
+            "The last owner cannot stop being an owner; make someone else owner first.",
+            details=[{"field": "role", "message": "last owner"}],
+        )
     repository.set_role(conn, user_id, change.role)
     updated = repository.member(conn, actor.merchant_id, user_id)
     assert updated is not None

@@ -119,9 +119,14 @@ def preview(conn: Conn, user: User, sku_id: uuid.UUID, quantity: Decimal, at: dt
     version, price = in_force
     rating = pricing.rate(price, quantity)
     return Preview(
-        sku_id=sku_id, price_version=version.version, currency=sku["currency"], quantity=quantity,
+        sku_id=sku_id,
+        price_version=version.version,
+        currency=sku["currency"],
+        quantity=quantity,
         billable_quantity=rating.billable_quantity,
         lines=[PreviewLine(**line.__dict__) for line in rating.lines],
-        subtotal=rating.subtotal, minimum_top_up=rating.minimum_top_up, amount=rating.amount,
+        subtotal=rating.subtotal,
+        minimum_top_up=rating.minimum_top_up,
+        amount=rating.amount,
         amount_minor=money.to_minor_units(rating.amount, exponent),
-    )  # fmt: skip
+    )

@@ -62,8 +62,7 @@ def usage(
         for row in repository.usage(client, merchant_id, where, groups)
     ]
     cost = _estimate(conn, client, merchant_id, where) if include_cost else None
-    return Usage(sent_from=where.sent_from, sent_to=where.sent_to, group_by=groups, rows=rows,
-                 estimated_cost=cost)  # fmt: skip
+    return Usage(sent_from=where.sent_from, sent_to=where.sent_to, group_by=groups, rows=rows, estimated_cost=cost)
 
 
 def _per_customer_and_sku(client: Client, merchant_id: uuid.UUID, where: EventFilter) -> list[tuple[Any, ...]]:
@@ -80,8 +79,9 @@ def _estimate(conn: Conn, client: Client, merchant_id: uuid.UUID, where: EventFi
     for customer_id, sku_id, quantity, count in lines:
         reasons = _reasons(customer_id, sku_id, known_customers, currencies, prices)
         if reasons:
-            unpriced.append(Unpriced(customer_id=customer_id, sku_id=sku_id, quantity=quantity, events=count,
-                                     reasons=reasons))  # fmt: skip
+            unpriced.append(
+                Unpriced(customer_id=customer_id, sku_id=sku_id, quantity=quantity, events=count, reasons=reasons)
+            )
             continue
         _, price = prices[sku_id]
         amount = pricing.rate(price, repository.to_decimal(quantity), had_usage=count > 0).amount

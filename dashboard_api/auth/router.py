@@ -40,9 +40,12 @@ def signup(conn: DbConn, settings: AppSettings, response: Response, body: SignUp
     "/auth/login",
     response_model=Me,
     summary="Log in: sets the session cookies",
-    responses={401: _ERRORS[401], 422: _ERRORS[422],
-               429: {"model": ErrorResponse, "description": "Too many failed log-ins for this email."}},
-)  # fmt: skip
+    responses={
+        401: _ERRORS[401],
+        422: _ERRORS[422],
+        429: {"model": ErrorResponse, "description": "Too many failed log-ins for this email."},
+    },
+)
 def login(conn: DbConn, settings: AppSettings, response: Response, body: Credentials) -> Me:
     session = service.login(conn, settings, body)
     set_session(response, session, settings)

@@ -40,14 +40,23 @@ def list_customers(
     include_archived: bool = False,
 ) -> CustomerPage:
     customers, next_cursor = service.page(
-        conn, user.merchant_id, search=search, cursor=cursor, limit=limit,
+        conn,
+        user.merchant_id,
+        search=search,
+        cursor=cursor,
+        limit=limit,
         include_archived=include_archived,
-    )  # fmt: skip
+    )
     return CustomerPage(customers=customers, next_cursor=next_cursor)
 
 
-@router.post("", status_code=201, response_model=Customer, summary="Create a customer",
-             responses={**_ERRORS, 409: {"model": ErrorResponse, "description": "The id is taken."}})  # fmt: skip
+@router.post(
+    "",
+    status_code=201,
+    response_model=Customer,
+    summary="Create a customer",
+    responses={**_ERRORS, 409: {"model": ErrorResponse, "description": "The id is taken."}},
+)
 def create(conn: DbConn, user: MemberUser, body: NewCustomer) -> Customer:
     data = CustomerIn.model_validate(body.model_dump(exclude={"id"}))
     return service.create(conn, user.merchant_id, body.id or uuid.uuid4(), data)

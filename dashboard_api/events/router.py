@@ -27,8 +27,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/events", response_model=EventPage, summary="Events explorer: newest first, each event once",
-            responses=_ERRORS)  # fmt: skip
+@router.get(
+    "/events", response_model=EventPage, summary="Events explorer: newest first, each event once", responses=_ERRORS
+)
 def list_events(
     clickhouse: ClickHouse,
     user: CurrentUser,

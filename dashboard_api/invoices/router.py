@@ -47,9 +47,10 @@ def invoice(conn: DbConn, user: CurrentUser, invoice_id: uuid.UUID) -> Invoice:
 
 
 @router.get(
-    "/invoices/{invoice_id}/lines/{line_id}/explanation", response_model=LineExplanation,
+    "/invoices/{invoice_id}/lines/{line_id}/explanation",
+    response_model=LineExplanation,
     responses={**_ERRORS, 409: {"model": ErrorResponse, "description": _NOT_EXPLAINED}},
     summary="Why a line costs what it does: price version, tier breakdown, days and event checksums",
-)  # fmt: skip
+)
 def explain(conn: DbConn, user: CurrentUser, invoice_id: uuid.UUID, line_id: uuid.UUID) -> LineExplanation:
     return service.explain(conn, user.merchant_id, invoice_id, line_id)

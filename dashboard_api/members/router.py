@@ -33,17 +33,22 @@ def list_members(conn: DbConn, user: CurrentUser) -> Members:
 
 
 @router.post(
-    "/members/invitations", status_code=201, response_model=InvitationOut, summary="Invite someone by email",
+    "/members/invitations",
+    status_code=201,
+    response_model=InvitationOut,
+    summary="Invite someone by email",
     responses={**_ERRORS, 409: {"model": ErrorResponse, "description": "The email already has a seat."}},
-)  # fmt: skip
+)
 def invite(request: Request, conn: DbConn, settings: AppSettings, user: AdminUser, body: InvitationIn) -> InvitationOut:
     return service.invite(conn, settings, user, body, str(request.base_url).rstrip("/"))
 
 
 @router.post(
-    "/invitations/accept", response_model=Me, summary="Accept an invitation: creates the seat and logs in",
+    "/invitations/accept",
+    response_model=Me,
+    summary="Accept an invitation: creates the seat and logs in",
     responses={404: _ERRORS[404], 422: _ERRORS[422]},
-)  # fmt: skip
+)
 def accept(conn: DbConn, settings: AppSettings, response: Response, body: Acceptance) -> Me:
     session = service.accept(conn, settings, body)
     set_session(response, session, settings)

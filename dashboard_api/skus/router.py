@@ -52,15 +52,19 @@ def archive(conn: DbConn, user: MemberUser, sku_id: uuid.UUID) -> Sku:
 
 
 @router.post(
-    "/{sku_id}/prices", status_code=201, response_model=Sku, responses=_ERRORS,
+    "/{sku_id}/prices",
+    status_code=201,
+    response_model=Sku,
+    responses=_ERRORS,
     summary="Change the price: a new version, in force from effective_from (default: the next period)",
-)  # fmt: skip
+)
 def change_price(conn: DbConn, user: MemberUser, sku_id: uuid.UUID, body: PriceChange) -> Sku:
     return service.change_price(conn, user, sku_id, body)
 
 
-@router.get("/{sku_id}/preview", response_model=Preview, summary="What N units would cost, tier by tier",
-            responses=_ERRORS)  # fmt: skip
+@router.get(
+    "/{sku_id}/preview", response_model=Preview, summary="What N units would cost, tier by tier", responses=_ERRORS
+)
 def preview(
     conn: DbConn,
     user: CurrentUser,

@@ -30,8 +30,12 @@ Since = Annotated[Timestamp | None, Query(alias="from", description="sent_at at 
 Until = Annotated[Timestamp | None, Query(alias="to", description="sent_at before (default: period end)")]
 
 
-@router.get("/usage", response_model=Usage, summary="Live usage from ClickHouse, grouped, with estimated cost",
-            responses=_ERRORS)  # fmt: skip
+@router.get(
+    "/usage",
+    response_model=Usage,
+    summary="Live usage from ClickHouse, grouped, with estimated cost",
+    responses=_ERRORS,
+)
 def usage(
     conn: DbConn,
     clickhouse: ClickHouse,
@@ -47,8 +51,12 @@ def usage(
     return service.usage(conn, clickhouse, user.merchant_id, where, group_by, include_cost)
 
 
-@router.get("/usage/unpriced", response_model=UnpricedUsage, summary="Usage that cannot be billed yet, and why",
-            responses=_ERRORS)  # fmt: skip
+@router.get(
+    "/usage/unpriced",
+    response_model=UnpricedUsage,
+    summary="Usage that cannot be billed yet, and why",
+    responses=_ERRORS,
+)
 def unpriced(
     conn: DbConn, clickhouse: ClickHouse, user: CurrentUser, sent_from: Since = None, sent_to: Until = None
 ) -> UnpricedUsage:

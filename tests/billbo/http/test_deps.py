@@ -104,9 +104,7 @@ def test_every_dependency_of_a_request_shares_its_connection(client: TestClient)
     assert client.get("/same-connection").json() == {"same": True, "in_transaction": "INTRANS"}
 
 
-def test_no_free_connection_is_a_503_not_a_wait_forever(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_free_connection_is_a_503_not_a_wait_forever(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(deps, "CONNECTION_WAIT_SECONDS", 0.2)
     pool = client.app.state.resources.postgres  # type: ignore[attr-defined]
     held = [pool.getconn() for _ in range(pool.max_size)]
