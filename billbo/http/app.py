@@ -9,12 +9,17 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 import billbo
-from billbo.http.errors import install_error_handlers
+from billbo.http.errors import ErrorResponse, install_error_handlers
 from billbo.http.health import health_router
 from billbo.http.middleware import BodyLimitMiddleware, MethodsMiddleware, RequestContextMiddleware
 from billbo.http.openapi import install_openapi
 from billbo.http.resources import Resources, open_resources
 from billbo.settings import Settings
+
+UNAVAILABLE: dict[str, Any] = {
+    "model": ErrorResponse,
+    "description": "A database cannot be reached right now; retry after Retry-After seconds.",
+}
 
 ServiceLifespan = Callable[[FastAPI, Resources], AbstractAsyncContextManager[None]]
 
@@ -52,7 +57,7 @@ def create_service_app(
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     app.include_router(health_router(service))
-    for router in routers:
-        app.include_router(router)
+    for router in routers:  # every route but health needs a database: a 503 is documented once here
+        app.include_router(router, responses={503: UNAVAILABLE})
     install_openapi(app, settings.max_body_bytes)
     return app

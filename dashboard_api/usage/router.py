@@ -18,11 +18,8 @@ from dashboard_api.auth.deps import CurrentUser
 
 router = api_router(prefix="/api", tags=["usage"])
 
-# As documented before the usage routes had their own module (the 404 included), so that the
-# OpenAPI document stays the same.
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Not logged in."},
-    404: {"model": ErrorResponse, "description": "No such event for your organisation."},
     422: {"model": ErrorResponse, "description": "Invalid filters or cursor."},
     503: {"model": ErrorResponse, "description": "ClickHouse cannot be read right now."},
 }
