@@ -68,12 +68,15 @@ def main() -> None:
 
 def run(url: str, clickhouse_url: str, args: argparse.Namespace) -> dict[str, Any]:
     client = httpx.Client(base_url=url, timeout=60)
-    me = client.post("/api/auth/signup", json={"email": "bench@acme.io", "password": "benchmark password",
-                                               "organisation": "Bench"}).json()  # fmt: skip
+    me = client.post(
+        "/api/auth/signup", json={"email": "bench@acme.io", "password": "benchmark password", "organisation": "Bench"}
+    ).json()
     client.headers["X-CSRF-Token"] = client.cookies["bb_csrf"]
     for i in range(1000):
-        client.post("/api/customers", json={"id": f"00000000-0000-4000-8000-{i:012d}", "name": f"Customer {i}",
-                                            "currency": "USD"}).raise_for_status()  # fmt: skip
+        client.post(
+            "/api/customers",
+            json={"id": f"00000000-0000-4000-8000-{i:012d}", "name": f"Customer {i}", "currency": "USD"},
+        ).raise_for_status()
     for i in range(20):
         client.post(
             "/api/skus",
@@ -90,8 +93,11 @@ def run(url: str, clickhouse_url: str, args: argparse.Namespace) -> dict[str, An
         )
     ch = create_client(clickhouse_url)
     started = time.perf_counter()
-    ch.command(INSERT, parameters={"merchant": me["merchant_id"], "n": args.events},
-               settings={"max_insert_block_size": 1_000_000})  # fmt: skip
+    ch.command(
+        INSERT,
+        parameters={"merchant": me["merchant_id"], "n": args.events},
+        settings={"max_insert_block_size": 1_000_000},
+    )
     load_seconds = round(time.perf_counter() - started, 1)
     stored = int(str(ch.command("SELECT count() FROM events")))
     ch.close()

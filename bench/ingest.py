@@ -103,17 +103,19 @@ def load(
     cpu_before = {name: cpu_seconds(p) for name, p in pids.items()}
     spy = None
     if profile is not None:  # py-spy samples the ingest process while the load runs
+        py_spy = str(Path(sys.executable).parent / "py-spy")
+        record = f"record -p {pid} -d {int(seconds)} -f speedscope --nonblocking".split()
         spy = subprocess.Popen(
-            [str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(pid), "-d", str(int(seconds)),
-             "-f", "speedscope", "-o", str(profile), "--nonblocking"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [py_spy, *record, "-o", str(profile)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+    options = f"--port {port} --events-per-request {events_per_request} --concurrency {concurrency}"
+    options += f" --seconds {seconds}"
     result = subprocess.run(
-        [sys.executable, "-m", "bench.loadgen", "--port", str(port), "--key", key,
-         "--events-per-request", str(events_per_request), "--concurrency", str(concurrency),
-         "--seconds", str(seconds)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [sys.executable, "-m", "bench.loadgen", *options.split(), "--key", key],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     report: dict[str, Any] = json.loads(result.stdout)
     report["ingest_peak_rss_mb"] = sampler.stop()
     after = insert_stats(port)
@@ -148,9 +150,12 @@ def main() -> None:
             merchant_id = merchants.create(conn, name="Bench")
             key = keys.generate()
             api_keys.create(
-                conn, merchant_id=merchant_id, name="bench", prefix=keys.display_prefix(key),
+                conn,
+                merchant_id=merchant_id,
+                name="bench",
+                prefix=keys.display_prefix(key),
                 key_sha256=keys.digest(key),
-            )  # fmt: skip
+            )
         service = Service("ingest", [sys.executable, "-m", "ingest"], "127.0.0.1", settings.ingest_port)
         env = service_env(settings, databases) | {"BILLBO_LOG_LEVEL": "WARNING"}
         service.start(env, stack.directory / "logs")
@@ -164,15 +169,25 @@ def main() -> None:
             profile_dir = args.out.parent if args.profile else None
             args.out.parent.mkdir(parents=True, exist_ok=True)
             batch = load(
-                settings.ingest_port, key, 1000, args.batch_concurrency, args.seconds, pids,
+                settings.ingest_port,
+                key,
+                1000,
+                args.batch_concurrency,
+                args.seconds,
+                pids,
                 profile_dir / "ingest-batch.speedscope.json" if profile_dir else None,
-            )  # fmt: skip
+            )
             batch["ratio_to_ceiling"] = round(batch["events_per_s"] / results["ceiling_raw_insert"]["events_per_s"], 3)
             results["batches_of_1000"] = batch
             results["single_events"] = load(
-                settings.ingest_port, key, 1, args.single_concurrency, args.single_seconds, pids,
+                settings.ingest_port,
+                key,
+                1,
+                args.single_concurrency,
+                args.single_seconds,
+                pids,
                 profile_dir / "ingest-single.speedscope.json" if profile_dir else None,
-            )  # fmt: skip
+            )
         finally:
             service.stop()
     results["machine"] = "x86_64, 2 cores (shared: ratios matter more than absolutes)"

@@ -26,10 +26,15 @@ def body_template(events: int, customers: int = 1000, skus: int = 20) -> bytes:
     customer_ids = [str(uuid.UUID(int=i + 1)) for i in range(customers)]
     sku_ids = [str(uuid.UUID(int=10**6 + i)) for i in range(skus)]
     items = [
-        {"event_id": f"{PLACEHOLDER.decode()}-{i:05d}", "customer_id": customer_ids[i % customers],
-         "sku_id": sku_ids[i % skus], "amount": round((i % 97) * 0.25, 2), "sent_at": sent_at}
+        {
+            "event_id": f"{PLACEHOLDER.decode()}-{i:05d}",
+            "customer_id": customer_ids[i % customers],
+            "sku_id": sku_ids[i % skus],
+            "amount": round((i % 97) * 0.25, 2),
+            "sent_at": sent_at,
+        }
         for i in range(events)
-    ]  # fmt: skip
+    ]
     return json.dumps(items[0] if events == 1 else {"events": items}).encode()
 
 

@@ -66,17 +66,26 @@ def seed_prices(conn: psycopg.Connection[Any]) -> uuid.UUID:
         )
     for i in range(20):
         sku = SKU.format(i)
-        conn.execute("insert into skus (merchant_id, id, name, unit, currency) values (%s, %s, %s, 'unit', 'USD')",
-                     [merchant, sku, f"SKU {i}"])  # fmt: skip
+        conn.execute(
+            "insert into skus (merchant_id, id, name, unit, currency) values (%s, %s, %s, 'unit', 'USD')",
+            [merchant, sku, f"SKU {i}"],
+        )
         model = ("per_unit", "graduated", "volume", "package")[i % 4]
         version = conn.execute(
             "insert into price_versions (merchant_id, sku_id, version, model, effective_from, unit_price, "
             "package_size, package_price, included_quantity, minimum_charge) "
             "values (%s, %s, 1, %s, '2026-01-01', %s, %s, %s, %s, %s) returning id",
-            [merchant, sku, model, "0.0125" if model == "per_unit" else None,
-             "10" if model == "package" else None, "0.99" if model == "package" else None,
-             "50" if i % 3 == 0 else "0", "5.00" if i % 5 == 0 else "0"],
-        ).fetchone()[0]  # type: ignore[index]  # fmt: skip
+            [
+                merchant,
+                sku,
+                model,
+                "0.0125" if model == "per_unit" else None,
+                "10" if model == "package" else None,
+                "0.99" if model == "package" else None,
+                "50" if i % 3 == 0 else "0",
+                "5.00" if i % 5 == 0 else "0",
+            ],
+        ).fetchone()[0]  # type: ignore[index]
         if model in ("graduated", "volume"):
             conn.execute(
                 "insert into price_tiers values (%s, 0, 100, 0.02, 0), (%s, 1, 1000, 0.015, 1.5), "
@@ -163,8 +172,9 @@ def run(servers: DatabaseServers, urls: Databases, dagster_home: Path, n: int, l
         with psycopg.connect(urls.postgres_url) as conn:
             drafted = totals(conn, merchant)
 
-        ch.command(LATE_INSERT, parameters={"merchant": merchant, "n": late,
-                                            "day": dt.datetime(2026, 10, 15, tzinfo=dt.UTC)})  # fmt: skip
+        ch.command(
+            LATE_INSERT, parameters={"merchant": merchant, "n": late, "day": dt.datetime(2026, 10, 15, tzinfo=dt.UTC)}
+        )
         peaks.reset()
         late_stages = timed_stages(pipeline.rating_stages(PERIOD, load=(LATE_DAY, LATE_DAY)), urls, instance)
         late_peaks = peaks.read()
@@ -191,12 +201,16 @@ def run(servers: DatabaseServers, urls: Databases, dagster_home: Path, n: int, l
         "totals_after_month": drafted,
         "totals_after_late_day": redrafted,
         "totals_after_finalization": finalized,
-        "exact": drafted["usage_events"] == n and redrafted["usage_events"] == n + late
+        "exact": drafted["usage_events"] == n
+        and redrafted["usage_events"] == n + late
         and finalized["subtotals_minor"] == finalized["lines_minor"] == finalized["rated_minor"]
         and finalized["finalized"] == finalized["invoices"] == 1000,
-        "targets": {"events_to_finalized_invoices_seconds": 30, "late_day_to_drafts_seconds": 10,
-                    "pipeline_process_tree_mb": 1536},
-    }  # fmt: skip
+        "targets": {
+            "events_to_finalized_invoices_seconds": 30,
+            "late_day_to_drafts_seconds": 10,
+            "pipeline_process_tree_mb": 1536,
+        },
+    }
 
 
 def main() -> None:

@@ -51,5 +51,7 @@ def deploy_views(postgres_url: str) -> bool:
 def rate_period(period: str, postgres_url: str) -> bool:
     """dbt build of rated_usage and its data tests for one period ('YYYY-MM'), in-process: what the
     Dagster rating stage runs, for tests and for analysts at a Python prompt."""
-    return run_dbt(["build", "--select", "rated_usage", "--exclude", "test_type:unit", "--vars",
-                    f"{{period: '{period}'}}"], postgres_url)  # fmt: skip
+    return run_dbt(
+        ["build", "--select", "rated_usage", "--exclude", "test_type:unit", "--vars", f"{{period: '{period}'}}"],
+        postgres_url,
+    )

@@ -11,10 +11,8 @@ import asyncio
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Annotated
 
 import structlog
-from fastapi import Depends, Request
 from psycopg_pool import ConnectionPool
 from starlette.concurrency import run_in_threadpool
 
@@ -97,10 +95,3 @@ async def authenticate(cache: ApiKeyCache, header: str | None) -> Merchant:
     if owner.revoked_at is not None:
         raise Unauthorized("This API key has been revoked.")
     return Merchant(id=owner.merchant_id, key_id=owner.key_id, owner=owner)
-
-
-async def current_merchant(request: Request) -> Merchant:
-    return await authenticate(request.app.state.ingest.keys, request.headers.get("authorization"))
-
-
-CurrentMerchant = Annotated[Merchant, Depends(current_merchant)]

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from billbo.clickhouse.client import LazyClient
 from billbo.events import repository
-from billbo.http.app import Resources
+from billbo.http.resources import Resources
 from billbo.settings import Settings
 from ingest import metrics
 from ingest.auth import ApiKeyCache

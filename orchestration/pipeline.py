@@ -37,15 +37,28 @@ def next_period(period_start: dt.date) -> dt.date:
 def load_days(first: dt.date, last: dt.date) -> Stage:
     """Usage of the days first..last (inclusive), in one run (the asset's single-run backfill)."""
     tags = {ASSET_PARTITION_RANGE_START_TAG: first.isoformat(), ASSET_PARTITION_RANGE_END_TAG: last.isoformat()}
-    return Stage("usage", lambda resources, instance: dg.materialize(
-        [daily_usage], resources=resources, instance=instance, tags=tags, run_config=QUIET))  # fmt: skip
+    return Stage(
+        "usage",
+        lambda resources, instance: dg.materialize(
+            [daily_usage], resources=resources, instance=instance, tags=tags, run_config=QUIET
+        ),
+    )
 
 
-def _monthly(name: str, assets: list[dg.AssetsDefinition], period_start: dt.date,
-             selection: list[dg.AssetKey] | None = None) -> Stage:  # fmt: skip
-    return Stage(name, lambda resources, instance: dg.materialize(
-        assets, resources=resources, instance=instance, partition_key=period_start.isoformat(),
-        selection=selection, run_config=QUIET))  # fmt: skip
+def _monthly(
+    name: str, assets: list[dg.AssetsDefinition], period_start: dt.date, selection: list[dg.AssetKey] | None = None
+) -> Stage:
+    return Stage(
+        name,
+        lambda resources, instance: dg.materialize(
+            assets,
+            resources=resources,
+            instance=instance,
+            partition_key=period_start.isoformat(),
+            selection=selection,
+            run_config=QUIET,
+        ),
+    )
 
 
 def rating_stages(period_start: dt.date, *, load: tuple[dt.date, dt.date] | None = None) -> list[Stage]:

@@ -119,3 +119,59 @@ def test_the_check_sees_imports_wherever_they_are_written(tmp_path: Path) -> Non
         "pkg.sub.x",
         "pkg.cli",
     }
+
+
+# Where the app's state may be touched: the lifespans store it, the dependency modules read it.
+STATE_WRITERS = {"billbo/http/app.py", "ingest/state.py"}
+STATE_READERS = {"billbo/http/deps.py", "ingest/deps.py"}
+
+
+def _is_app(node: ast.expr) -> bool:
+    """``app``, ``request.app``, ``scope["app"]``."""
+    if isinstance(node, ast.Name):
+        return node.id == "app"
+    if isinstance(node, ast.Attribute):
+        return node.attr == "app"
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.slice, ast.Constant) and node.slice.value == "app"
+    return False
+
+
+def state_uses(path: Path) -> Iterator[tuple[int, str]]:
+    """(line, "read" or "write") for every use of an app's ``state`` in ``path``."""
+    tree = ast.parse(path.read_text(), str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute):
+            inner = node.value
+            if inner.attr == "state" and _is_app(inner.value):
+                yield node.lineno, "write" if isinstance(node.ctx, ast.Store) else "read"
+
+
+def test_only_the_dependencies_read_the_app_state() -> None:
+    """Handlers and services are given what they need (``DbConn``, ``ClickHouse``, ``AppSettings``,
+    ``Ingest``); they never reach for ``request.app.state``."""
+    misplaced = []
+    for folder in ("billbo", "ingest", "dashboard_api", "orchestration"):
+        for path in sources(folder):
+            where = str(path.relative_to(REPO_ROOT))
+            for line, use in state_uses(path):
+                allowed = STATE_READERS if use == "read" else STATE_WRITERS
+                if where not in allowed:
+                    misplaced.append(f"{where}:{line} {use}s the app state")
+    assert misplaced == []
+    assert {use for path in STATE_READERS for _, use in state_uses(REPO_ROOT / path)} == {"read"}
+
+
+def test_services_take_connections_not_pools() -> None:
+    """A service is given its connection (and so its transaction) by the edge: the request's
+    ``DbConn`` or the job that runs it."""
+    opened = [
+        f"{path.relative_to(REPO_ROOT)}:{node.lineno}"
+        for path in sources("billbo")
+        if path.name == "service.py"
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if (isinstance(node, ast.Name) and node.id == "ConnectionPool")
+        or (isinstance(node, ast.Attribute) and node.attr in ("connection", "getconn", "ConnectionPool"))
+    ]
+    assert sources("billbo"), "no core modules found"
+    assert opened == []

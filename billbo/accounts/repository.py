@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
-import psycopg
 from psycopg.rows import class_row
 
-Conn = psycopg.Connection[Any]
+from billbo.postgres.connection import Conn
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -29,8 +29,10 @@ class User:
 
 
 class Credentials(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "examples": [{"email": "ana@acme.io", "password": "correct horse battery staple"}]})  # fmt: skip
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"email": "ana@acme.io", "password": "correct horse battery staple"}]},
+    )
 
     # Any text: an address that is not a seat's is refused like a wrong password, not by its form.
     email: Annotated[str, Field(min_length=1, max_length=320)]
@@ -43,8 +45,12 @@ class Credentials(BaseModel):
 
 
 class SignUp(Credentials):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"email": "ana@acme.io", "password": "correct horse battery staple", "organisation": "Acme"}]})  # fmt: skip
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"email": "ana@acme.io", "password": "correct horse battery staple", "organisation": "Acme"}]
+        },
+    )
 
     email: Email
     password: str = Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH, repr=False)
@@ -57,3 +63,28 @@ class Me(BaseModel):
     role: str
     merchant_id: uuid.UUID
     merchant_name: str
+
+    @classmethod
+    def of(cls, user: Seat) -> Me:
+        return cls(
+            user_id=user.id,
+            email=user.email,
+            role=user.role,
+            merchant_id=user.merchant_id,
+            merchant_name=user.merchant_name,
+        )
+
+
+class Seat(Protocol):
+    """What ``Me`` shows of a seat: a session's ``User`` or a stored user row."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def merchant_id(self) -> uuid.UUID: ...
+    @property
+    def merchant_name(self) -> str: ...

@@ -7,14 +7,14 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 
-from psycopg_pool import ConnectionPool
 from pydantic import SecretStr
 
 from billbo.accounts import passwords, repository, tokens
-from billbo.accounts.repository import Conn, UserRow
+from billbo.accounts.repository import UserRow
 from billbo.accounts.schemas import Credentials, SignUp, User
 from billbo.errors import BillboError, Conflict, Forbidden, TooManyRequests, Unauthorized
 from billbo.merchants import repository as merchants
+from billbo.postgres.connection import Conn
 from billbo.settings import Settings
 
 FAILURE_WINDOW = dt.timedelta(minutes=15)
@@ -66,46 +66,42 @@ def start_session(conn: Conn, settings: Settings, user: UserRow) -> Session:
     return _start(conn, settings, user)[0]
 
 
-def signup(pool: ConnectionPool, settings: Settings, data: SignUp) -> Session:
+def signup(conn: Conn, settings: Settings, data: SignUp) -> Session:
     """A new merchant and its first owner, logged in."""
     password_hash = passwords.hash_password(data.password)  # slow on purpose: outside the transaction
-    with pool.connection() as conn, conn.transaction():
-        if repository.email_taken(conn, data.email):
-            raise Conflict("This email cannot be used to sign up; log in instead, or use another address.")
-        merchant_id = merchants.create(conn, name=data.organisation)
-        user_id = repository.create_user(
-            conn, merchant_id=merchant_id, email=data.email, password_hash=password_hash, role="owner"
-        )
-        user = repository.user_by_id(conn, user_id)
-        assert user is not None
-        return _start(conn, settings, user)[0]
+    if repository.email_taken(conn, data.email):
+        raise Conflict("This email cannot be used to sign up; log in instead, or use another address.")
+    merchant_id = merchants.create(conn, name=data.organisation)
+    user_id = repository.create_user(
+        conn, merchant_id=merchant_id, email=data.email, password_hash=password_hash, role="owner"
+    )
+    user = repository.user_by_id(conn, user_id)
+    assert user is not None
+    return _start(conn, settings, user)[0]
 
 
-def login(pool: ConnectionPool, settings: Settings, credentials: Credentials) -> Session:
+def login(conn: Conn, settings: Settings, credentials: Credentials) -> Session:
     email_digest = _email_digest(credentials.email)
-    with pool.connection() as conn:
-        if repository.recent_failures(conn, email_digest, FAILURE_WINDOW) >= settings.login_max_failures:
-            raise TooManyRequests("Too many failed log-ins; wait a few minutes.", retry_after=60)
-        user = repository.user_by_email(conn, credentials.email)
-        if not passwords.verify(user.password_hash if user else None, credentials.password) or user is None:
-            repository.record_failure(conn, email_digest)
-            conn.commit()
-            raise Unauthorized(WRONG_CREDENTIALS)
-        with conn.transaction():
-            repository.clear_failures(conn, email_digest)
-            return _start(conn, settings, user)[0]
+    if repository.recent_failures(conn, email_digest, FAILURE_WINDOW) >= settings.login_max_failures:
+        raise TooManyRequests("Too many failed log-ins; wait a few minutes.", retry_after=60)
+    user = repository.user_by_email(conn, credentials.email)
+    if not passwords.verify(user.password_hash if user else None, credentials.password) or user is None:
+        repository.record_failure(conn, email_digest)
+        conn.commit()  # a refusal that counts: kept although the answer is an error (rolled back)
+        raise Unauthorized(WRONG_CREDENTIALS)
+    repository.clear_failures(conn, email_digest)
+    return _start(conn, settings, user)[0]
 
 
-def refresh(pool: ConnectionPool, settings: Settings, refresh_token: SecretStr, csrf: SecretStr) -> Session:
+def refresh(conn: Conn, settings: Settings, refresh_token: SecretStr, csrf: SecretStr) -> Session:
     """A new refresh token (same session) for a valid one, which is used up. A used-up token
     presented again means it was copied: its whole session is revoked, whatever CSRF token came
     with it. A live token needs its session's CSRF token."""
     if not refresh_token.get_secret_value():
         raise Unauthorized("No session: log in again.")
-    # The answer is raised after the commit: a revoked family stays revoked when the answer is 401.
-    with pool.connection() as conn, conn.transaction():
-        outcome = _rotate(conn, settings, refresh_token, csrf)
+    outcome = _rotate(conn, settings, refresh_token, csrf)
     if isinstance(outcome, BillboError):
+        conn.commit()  # a revoked family stays revoked although the answer is an error (rolled back)
         raise outcome
     return outcome
 
@@ -129,33 +125,34 @@ def _rotate(conn: Conn, settings: Settings, refresh_token: SecretStr, csrf: Secr
     return session
 
 
-def session_user(pool: ConnectionPool, claims: tokens.AccessClaims) -> User:
+def session_user(conn: Conn, claims: tokens.AccessClaims) -> User:
     """The seat behind an access token's claims, as it is now: one query, so removing a seat or a
     role change applies at once, and the session must still be live (log-out and a revoked family
     stop the access token at once)."""
-    with pool.connection() as conn:
-        row = repository.user_in_session(conn, claims.user_id, claims.session_id)
+    row = repository.user_in_session(conn, claims.user_id, claims.session_id)
     if row is None or row.merchant_id != claims.merchant_id:
         raise Unauthorized("This session has ended or the seat no longer exists: log in again.")
     return User(row.id, row.merchant_id, row.email, row.role, row.merchant_name)
 
 
 def logout(
-    pool: ConnectionPool, settings: Settings, refresh_token: SecretStr, access: tokens.AccessClaims | None,
+    conn: Conn,
+    settings: Settings,
+    refresh_token: SecretStr,
+    access: tokens.AccessClaims | None,
     csrf: SecretStr,
-) -> None:  # fmt: skip
+) -> None:
     """End the session of the refresh token (or, without one, of the access token), given its
     CSRF token. With neither there is no session to end."""
-    with pool.connection() as conn, conn.transaction():
-        row = None
-        if refresh_token.get_secret_value():
-            row = repository.refresh_by_digest(conn, tokens.digest(refresh_token))
-        if row is not None:
-            session_id = row.family_id
-        elif access is not None:
-            session_id = access.session_id
-        else:
-            return
-        if not tokens.csrf_matches(csrf, session_id, settings.jwt_secret_value()):
-            raise Forbidden(WRONG_CSRF)
-        repository.revoke_family(conn, session_id)
+    row = None
+    if refresh_token.get_secret_value():
+        row = repository.refresh_by_digest(conn, tokens.digest(refresh_token))
+    if row is not None:
+        session_id = row.family_id
+    elif access is not None:
+        session_id = access.session_id
+    else:
+        return
+    if not tokens.csrf_matches(csrf, session_id, settings.jwt_secret_value()):
+        raise Forbidden(WRONG_CSRF)
+    repository.revoke_family(conn, session_id)

@@ -51,9 +51,11 @@ def read_access_token(token: SecretStr, secret: str) -> AccessClaims | None:
     """The claims of a valid, unexpired access token; None for anything else."""
     try:
         payload = jwt.decode(
-            token.get_secret_value(), secret, algorithms=[ALGORITHM],
+            token.get_secret_value(),
+            secret,
+            algorithms=[ALGORITHM],
             options={"require": ["exp", "sub", "mid", "sid"]},
-        )  # fmt: skip
+        )
         if payload.get("typ") != "access":
             return None
         return AccessClaims(

@@ -78,13 +78,25 @@ def up() -> None:
     try:
         _check_ports(settings)
         databases = servers.start()
-        _line("postgres", "ready", _redact(databases.postgres_url),
-              f"embedded, {servers.postgres.root}" if servers.postgres else "external")  # fmt: skip
-        _line("clickhouse", "ready", ClickHouseLocation.parse(databases.clickhouse_url).display(),
-              f"embedded chDB, {servers.clickhouse.root}" if servers.clickhouse else "external")  # fmt: skip
+        _line(
+            "postgres",
+            "ready",
+            _redact(databases.postgres_url),
+            f"embedded, {servers.postgres.root}" if servers.postgres else "external",
+        )
+        _line(
+            "clickhouse",
+            "ready",
+            ClickHouseLocation.parse(databases.clickhouse_url).display(),
+            f"embedded chDB, {servers.clickhouse.root}" if servers.clickhouse else "external",
+        )
         applied = runner.migrate(settings, databases)
-        _line("migrations", "done", f"applied postgres {len(applied['postgres'])}, "
-              f"clickhouse {len(applied['clickhouse'])}", "schemas current")  # fmt: skip
+        _line(
+            "migrations",
+            "done",
+            f"applied postgres {len(applied['postgres'])}, clickhouse {len(applied['clickhouse'])}",
+            "schemas current",
+        )
         env = service_env(settings, databases)
         for service in all_services(settings):
             services.append(service)
@@ -172,8 +184,9 @@ def status() -> None:
     if pg_ok and ch_ok:
         pending = runner.pending(settings, databases)
         waiting = {k: v for k, v in pending.items() if v}
-        report("migrations", not waiting, "postgres, clickhouse",
-               "all applied" if not waiting else f"pending: {waiting}")  # fmt: skip
+        report(
+            "migrations", not waiting, "postgres, clickhouse", "all applied" if not waiting else f"pending: {waiting}"
+        )
     for service in api_services(settings):
         ok, note = _probe(f"{service.url}/readyz")
         report(service.name, ok, service.url, note)

@@ -41,9 +41,15 @@ _METADATA_SCHEMA = {
     "type": "object",
     "maxProperties": METADATA_MAX_KEYS,
     "propertyNames": {"type": "string", "minLength": 1, "maxLength": METADATA_MAX_KEY_LENGTH},
-    "additionalProperties": {"anyOf": [{"type": "string", "maxLength": METADATA_MAX_VALUE_LENGTH},
-                                       {"type": "number"}, {"type": "boolean"}, {"type": "null"}]},
-}  # fmt: skip
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "string", "maxLength": METADATA_MAX_VALUE_LENGTH},
+            {"type": "number"},
+            {"type": "boolean"},
+            {"type": "null"},
+        ]
+    },
+}
 Metadata = Annotated[
     dict[Annotated[str, Field(min_length=1, max_length=METADATA_MAX_KEY_LENGTH)], MetadataValue],
     Field(
@@ -59,10 +65,19 @@ Metadata = Annotated[
 class CustomerIn(BaseModel):
     """A customer as a merchant's backend or dashboard writes it."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "examples": [{"name": "Globex Corporation", "email": "billing@globex.com", "currency": "USD",
-                      "metadata": {"crm_id": "0012345"}}],
-    })  # fmt: skip
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Globex Corporation",
+                    "email": "billing@globex.com",
+                    "currency": "USD",
+                    "metadata": {"crm_id": "0012345"},
+                }
+            ],
+        },
+    )
 
     name: str = Field(min_length=1, max_length=500)
     email: Email | None = None

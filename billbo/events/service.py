@@ -96,9 +96,14 @@ def find_sent(lazy: LazyClient, merchant_id: uuid.UUID, event_id: str) -> events
 
 
 def _event(row: events.EventRow) -> Event:
-    return Event(event_id=row.event_id, customer_id=uuid.UUID(row.customer_id), sku_id=uuid.UUID(row.sku_id),
-                 amount=Decimal(row.amount), sent_at=dt.datetime.fromisoformat(row.sent_at),
-                 ingested_at=dt.datetime.fromisoformat(row.ingested_at))  # fmt: skip
+    return Event(
+        event_id=row.event_id,
+        customer_id=uuid.UUID(row.customer_id),
+        sku_id=uuid.UUID(row.sku_id),
+        amount=Decimal(row.amount),
+        sent_at=dt.datetime.fromisoformat(row.sent_at),
+        ingested_at=dt.datetime.fromisoformat(row.ingested_at),
+    )
 
 
 def _cursor(row: events.EventRow) -> str:

@@ -4,46 +4,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from psycopg_pool import ConnectionPool
 
 import billbo
-from billbo.clickhouse.client import LazyClient
-from billbo.http.errors import install_error_handlers
+from billbo.http.errors import ErrorResponse, install_error_handlers
 from billbo.http.health import health_router
 from billbo.http.middleware import BodyLimitMiddleware, MethodsMiddleware, RequestContextMiddleware
 from billbo.http.openapi import install_openapi
-from billbo.postgres.connection import create_pool
+from billbo.http.resources import Resources, open_resources
 from billbo.settings import Settings
 
-
-@dataclass
-class Resources:
-    """What a request handler may use; built once per process in the app's lifespan."""
-
-    settings: Settings
-    postgres: ConnectionPool
-    clickhouse: LazyClient
-
-    def close(self) -> None:
-        self.clickhouse.close()
-        self.postgres.close()
-
-
-def open_resources(settings: Settings) -> Resources:
-    """The databases are those of the settings: ``billbo up`` passes their URLs to its services, and
-    a process started by hand resolves them in its entry point (``python -m ingest``)."""
-    if settings.postgres_url is None or settings.clickhouse_url is None:
-        raise RuntimeError("the services need BILLBO_POSTGRES_URL and BILLBO_CLICKHOUSE_URL")
-    pool = create_pool(settings.postgres_url.get_secret_value())
-    pool.open(wait=False)
-    return Resources(
-        settings=settings, postgres=pool, clickhouse=LazyClient(settings.clickhouse_url.get_secret_value())
-    )
-
+UNAVAILABLE: dict[str, Any] = {
+    "model": ErrorResponse,
+    "description": "A database cannot be reached right now; retry after Retry-After seconds.",
+}
 
 ServiceLifespan = Callable[[FastAPI, Resources], AbstractAsyncContextManager[None]]
 
@@ -81,7 +57,7 @@ def create_service_app(
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     app.include_router(health_router(service))
-    for router in routers:
-        app.include_router(router)
+    for router in routers:  # every route but health needs a database: a 503 is documented once here
+        app.include_router(router, responses={503: UNAVAILABLE})
     install_openapi(app, settings.max_body_bytes)
     return app

@@ -6,10 +6,11 @@ import time
 from collections.abc import Callable
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from billbo.http.deps import AppResources
 from billbo.http.routing import api_router
 from billbo.migrations import clickhouse as ch_migrations
 from billbo.migrations import postgres as pg_migrations
@@ -88,8 +89,8 @@ def health_router(service: str) -> APIRouter:
         summary="Postgres and ClickHouse are reachable and migrated",
         responses={503: {"model": ReadinessReport, "description": "Not ready: see the checks"}},
     )
-    def readyz(request: Request) -> JSONResponse:
-        report = readiness(request.app.state.resources)
+    def readyz(resources: AppResources) -> JSONResponse:
+        report = readiness(resources)
         return JSONResponse(report.model_dump(), status_code=200 if report.status == "ready" else 503)
 
     return router

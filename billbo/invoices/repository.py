@@ -7,10 +7,9 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import psycopg
 from psycopg.rows import dict_row
 
-Conn = psycopg.Connection[Any]
+from billbo.postgres.connection import Conn
 
 # Upsert a draft for every (merchant, customer, currency) with rated usage in the period; skip
 # those already finalized (their late usage is not handled here yet).
@@ -249,10 +248,12 @@ _INVOICE = (
 def invoices(conn: Conn, merchant_id: uuid.UUID, period_start: dt.date | None) -> list[dict[str, Any]]:
     with conn.cursor(row_factory=dict_row) as cur:
         if period_start is None:
-            return cur.execute(_INVOICE + " where merchant_id = %s order by period_start desc, customer_id",
-                               [merchant_id]).fetchall()  # fmt: skip
-        return cur.execute(_INVOICE + " where merchant_id = %s and period_start = %s order by customer_id",
-                           [merchant_id, period_start]).fetchall()  # fmt: skip
+            return cur.execute(
+                _INVOICE + " where merchant_id = %s order by period_start desc, customer_id", [merchant_id]
+            ).fetchall()
+        return cur.execute(
+            _INVOICE + " where merchant_id = %s and period_start = %s order by customer_id", [merchant_id, period_start]
+        ).fetchall()
 
 
 def invoice(conn: Conn, merchant_id: uuid.UUID, invoice_id: uuid.UUID) -> dict[str, Any] | None:

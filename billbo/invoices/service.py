@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 import psycopg
-from psycopg_pool import ConnectionPool
 
 from billbo.errors import Conflict, NotFound
 from billbo.invoices import repository
@@ -22,6 +21,7 @@ from billbo.invoices.schemas import (
     RatedUsage,
     UsageDay,
 )
+from billbo.postgres.connection import Conn
 from billbo.skus import repository as skus
 from billbo.skus.schemas import PreviewLine, PriceVersion
 
@@ -70,24 +70,21 @@ def drafts_versus_rated_usage(conn: psycopg.Connection[Any], period_start: dt.da
     return repository.drafts_versus_rated_usage(conn, period_start)
 
 
-def rated_usage(pool: ConnectionPool, merchant_id: uuid.UUID, period_start: dt.date) -> list[RatedUsage]:
-    with pool.connection() as conn:
-        if not repository.rated_usage_exists(conn):
-            return []  # nothing has been rated yet
-        return [RatedUsage.model_validate(row) for row in repository.rated_usage(conn, merchant_id, period_start)]
+def rated_usage(conn: Conn, merchant_id: uuid.UUID, period_start: dt.date) -> list[RatedUsage]:
+    if not repository.rated_usage_exists(conn):
+        return []  # nothing has been rated yet
+    return [RatedUsage.model_validate(row) for row in repository.rated_usage(conn, merchant_id, period_start)]
 
 
-def invoices(pool: ConnectionPool, merchant_id: uuid.UUID, period_start: dt.date | None) -> list[Invoice]:
-    with pool.connection() as conn:
-        return [Invoice.model_validate(row) for row in repository.invoices(conn, merchant_id, period_start)]
+def invoices(conn: Conn, merchant_id: uuid.UUID, period_start: dt.date | None) -> list[Invoice]:
+    return [Invoice.model_validate(row) for row in repository.invoices(conn, merchant_id, period_start)]
 
 
-def invoice(pool: ConnectionPool, merchant_id: uuid.UUID, invoice_id: uuid.UUID) -> Invoice:
-    with pool.connection() as conn:
-        row = repository.invoice(conn, merchant_id, invoice_id)
-        if row is None:
-            raise NotFound(f"No invoice {invoice_id}.")
-        return Invoice(**row, lines=[InvoiceLine.model_validate(line) for line in repository.lines(conn, invoice_id)])
+def invoice(conn: Conn, merchant_id: uuid.UUID, invoice_id: uuid.UUID) -> Invoice:
+    row = repository.invoice(conn, merchant_id, invoice_id)
+    if row is None:
+        raise NotFound(f"No invoice {invoice_id}.")
+    return Invoice(**row, lines=[InvoiceLine.model_validate(line) for line in repository.lines(conn, invoice_id)])
 
 
 def step_description(model: str, step: dict[str, Any], package_size: Decimal | None) -> str:
@@ -116,21 +113,20 @@ def _tier(version: PriceVersion, step: dict[str, Any]) -> PreviewLine:
     )
 
 
-def explain(pool: ConnectionPool, merchant_id: uuid.UUID, invoice_id: uuid.UUID, line_id: uuid.UUID) -> LineExplanation:
+def explain(conn: Conn, merchant_id: uuid.UUID, invoice_id: uuid.UUID, line_id: uuid.UUID) -> LineExplanation:
     """Why a line costs what it costs: its price version, and the calculation stored with the line
     when it was written (tiers, included quantity, minimum top-up; for an adjustment line, its
     period rated as a whole and what was billed before), with the days and events it counts. Read,
     never rated again: the explanation stays what was billed whatever the code or rated usage
     become."""
-    found = invoice(pool, merchant_id, invoice_id)
+    found = invoice(conn, merchant_id, invoice_id)
     line = next((item for item in found.lines if item.id == line_id), None)
     if line is None:
         raise NotFound(f"No line {line_id} on invoice {invoice_id}.")
     adjusts = line.usage_period_start != found.period_start
-    with pool.connection() as conn:
-        stored = repository.line_breakdown(conn, invoice_id, line_id)
-        priced = skus.price_version(conn, merchant_id, line.sku_id, line.price_version_id)
-        days = repository.usage_days(conn, merchant_id, found.customer_id, line.sku_id, line.usage_period_start)
+    stored = repository.line_breakdown(conn, invoice_id, line_id)
+    priced = skus.price_version(conn, merchant_id, line.sku_id, line.price_version_id)
+    days = repository.usage_days(conn, merchant_id, found.customer_id, line.sku_id, line.usage_period_start)
     assert stored is not None
     if stored["tier_breakdown"] is None or (adjusts and stored["billed_before_quantity"] is None):
         raise Conflict(

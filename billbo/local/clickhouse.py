@@ -34,12 +34,19 @@ class EmbeddedClickHouse:
         self.root.mkdir(parents=True, exist_ok=True)
         self.process = processes.spawn(
             [
-                sys.executable, "-m", "billbo.local.clickhouse_server",
-                "--data-dir", str(self.root / "data"), "--host", self.host, "--port", str(self.port),
+                sys.executable,
+                "-m",
+                "billbo.local.clickhouse_server",
+                "--data-dir",
+                str(self.root / "data"),
+                "--host",
+                self.host,
+                "--port",
+                str(self.port),
             ],
             log_path=self.log_path,
             env=self.env,
-        )  # fmt: skip
+        )
         processes.wait_until(
             self.ping, name="clickhouse", process=self.process, timeout=timeout, log_path=self.log_path
         )

@@ -108,13 +108,24 @@ class EmbeddedPostgres:
         try:
             subprocess.run(
                 [
-                    str(self.bin / "initdb"), "-D", str(self.data), "-U", USER,
-                    f"--pwfile={pwfile}", "--auth=scram-sha-256", "-E", "UTF8", "--no-locale",
+                    str(self.bin / "initdb"),
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    USER,
+                    f"--pwfile={pwfile}",
+                    "--auth=scram-sha-256",
+                    "-E",
+                    "UTF8",
+                    "--no-locale",
                     "--no-instructions",
                 ],
-                check=True, capture_output=True, user=self._user, group=self._user,
+                check=True,
+                capture_output=True,
+                user=self._user,
+                group=self._user,
                 extra_groups=[] if self._user else None,
-            )  # fmt: skip
+            )
         except subprocess.CalledProcessError as exc:
             raise RuntimeError(f"initdb failed: {exc.stderr.decode(errors='replace')}") from exc
         finally:
@@ -126,9 +137,13 @@ class EmbeddedPostgres:
         self.initialize()
         self._hand_over(self.root, self.socket_dir)
         options = [
-            "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.socket_dir}",
-            "-c", "max_connections=200",
-        ]  # fmt: skip
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            f"unix_socket_directories={self.socket_dir}",
+            "-c",
+            "max_connections=200",
+        ]
         if not self.durable:
             options += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
         self.process = processes.spawn(

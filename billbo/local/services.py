@@ -55,22 +55,43 @@ class Service:
 
 def api_services(settings: Settings) -> list[Service]:
     return [
-        Service("ingest", [sys.executable, "-m", "ingest"], settings.host, settings.ingest_port,
-                note=f"API docs http://{settings.host}:{settings.ingest_port}/docs"),
-        Service("dashboard", [sys.executable, "-m", "dashboard_api"], settings.host, settings.dashboard_port,
-                note=f"API docs http://{settings.host}:{settings.dashboard_port}/docs"),
-    ]  # fmt: skip
+        Service(
+            "ingest",
+            [sys.executable, "-m", "ingest"],
+            settings.host,
+            settings.ingest_port,
+            note=f"API docs http://{settings.host}:{settings.ingest_port}/docs",
+        ),
+        Service(
+            "dashboard",
+            [sys.executable, "-m", "dashboard_api"],
+            settings.host,
+            settings.dashboard_port,
+            note=f"API docs http://{settings.host}:{settings.dashboard_port}/docs",
+        ),
+    ]
 
 
 def dagster_services(settings: Settings) -> list[Service]:
     code = ["-m", "orchestration.definitions"]
     return [
-        Service("dagster", [str(BIN / "dagster-webserver"), *code, "-h", settings.host, "-p",
-                            str(settings.dagster_port)], settings.host, settings.dagster_port,
-                health_path="/server_info", note="Dagster UI: runs, schedules, asset checks"),
-        Service("scheduler", [str(BIN / "dagster-daemon"), "run", *code], settings.host, None, health_path=None,
-                note="Dagster daemon: runs the schedules and sensors"),
-    ]  # fmt: skip
+        Service(
+            "dagster",
+            [str(BIN / "dagster-webserver"), *code, "-h", settings.host, "-p", str(settings.dagster_port)],
+            settings.host,
+            settings.dagster_port,
+            health_path="/server_info",
+            note="Dagster UI: runs, schedules, asset checks",
+        ),
+        Service(
+            "scheduler",
+            [str(BIN / "dagster-daemon"), "run", *code],
+            settings.host,
+            None,
+            health_path=None,
+            note="Dagster daemon: runs the schedules and sensors",
+        ),
+    ]
 
 
 def all_services(settings: Settings) -> list[Service]:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
-import psycopg
 from psycopg.rows import class_row
 
-Conn = psycopg.Connection[Any]
+from billbo.postgres.connection import Conn
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +76,15 @@ def pending_invitations(conn: Conn, merchant_id: uuid.UUID) -> list[InvitationRo
 
 
 def create_invitation(
-    conn: Conn, *, merchant_id: uuid.UUID, email: str, role: str, token_sha256: bytes, invited_by: uuid.UUID,
+    conn: Conn,
+    *,
+    merchant_id: uuid.UUID,
+    email: str,
+    role: str,
+    token_sha256: bytes,
+    invited_by: uuid.UUID,
     expires_at: dt.datetime,
-) -> InvitationRow:  # fmt: skip
+) -> InvitationRow:
     with conn.cursor(row_factory=class_row(InvitationRow)) as cur:
         row = cur.execute(
             "insert into invitations (merchant_id, email, role, token_sha256, invited_by, expires_at) "

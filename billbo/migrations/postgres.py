@@ -37,11 +37,22 @@ def migrate(url: str, directory: Path) -> str:
     """Apply every pending migration; returns dbmate's report."""
     result = subprocess.run(
         [
-            dbmate_executable(), "--url", _dbmate_url(url), "--migrations-dir", str(directory),
-            "--no-dump-schema", "--migration-lock", "--wait", "--wait-timeout", "30s", "up",
+            dbmate_executable(),
+            "--url",
+            _dbmate_url(url),
+            "--migrations-dir",
+            str(directory),
+            "--no-dump-schema",
+            "--migration-lock",
+            "--wait",
+            "--wait-timeout",
+            "30s",
+            "up",
         ],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"dbmate failed: {result.stderr.strip() or result.stdout.strip()}")
     return result.stdout

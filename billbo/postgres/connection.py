@@ -7,8 +7,11 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
+Conn = psycopg.Connection[Any]
+"""A Postgres connection: what services and repositories are given (the caller owns its transaction)."""
 
-def connect(url: str, **kwargs: Any) -> psycopg.Connection[Any]:
+
+def connect(url: str, **kwargs: Any) -> Conn:
     return psycopg.connect(url, **kwargs)
 
 

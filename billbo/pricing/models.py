@@ -129,8 +129,9 @@ class Graduated:
             upper = quantity if tier.up_to is None else min(quantity, tier.up_to)
             units = upper - lower
             amount = units * tier.unit_price + tier.flat_fee
-            lines.append(Line(f"tier {index + 1}", units, tier.unit_price, tier.flat_fee, amount, index + 1, lower,
-                              tier.up_to))  # fmt: skip
+            lines.append(
+                Line(f"tier {index + 1}", units, tier.unit_price, tier.flat_fee, amount, index + 1, lower, tier.up_to)
+            )
             lower = upper
         return lines
 
@@ -148,8 +149,18 @@ class Volume:
         for index, tier in enumerate(price.tiers):
             if tier.up_to is None or quantity <= tier.up_to:
                 amount = quantity * tier.unit_price + tier.flat_fee
-                return [Line(f"tier {index + 1} (volume)", quantity, tier.unit_price, tier.flat_fee, amount,
-                             index + 1, lower, tier.up_to)]  # fmt: skip
+                return [
+                    Line(
+                        f"tier {index + 1} (volume)",
+                        quantity,
+                        tier.unit_price,
+                        tier.flat_fee,
+                        amount,
+                        index + 1,
+                        lower,
+                        tier.up_to,
+                    )
+                ]
             lower = tier.up_to
         raise AssertionError("the last tier is open-ended")
 
@@ -170,8 +181,15 @@ class Package:
         assert price.package_size is not None and price.package_price is not None
         whole, rest = divmod(quantity, price.package_size)  # quantity >= 0: exact, truncating division
         packages = whole + (1 if rest else 0)  # partial packages round up
-        return [Line(f"{packages} package(s) of {price.package_size}", packages, price.package_price, ZERO,
-                     packages * price.package_price)]  # fmt: skip
+        return [
+            Line(
+                f"{packages} package(s) of {price.package_size}",
+                packages,
+                price.package_price,
+                ZERO,
+                packages * price.package_price,
+            )
+        ]
 
 
 MODELS: dict[str, PricingModel] = {m.name: m for m in (PerUnit(), Graduated(), Volume(), Package())}

@@ -10,13 +10,12 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import psycopg
 from psycopg.rows import dict_row
 
+from billbo.postgres.connection import Conn
 from billbo.pricing.models import Price
 from billbo.skus.schemas import PriceVersion, to_price
 
-Conn = psycopg.Connection[Any]
 PricedVersion = tuple[PriceVersion, Price]
 
 _VERSION = """
@@ -45,9 +44,13 @@ def insert_sku(conn: Conn, merchant_id: uuid.UUID, *, name: str, unit: str, curr
 
 
 def insert_version(
-    conn: Conn, merchant_id: uuid.UUID, sku_id: uuid.UUID, price: Price, effective_from: dt.datetime,
+    conn: Conn,
+    merchant_id: uuid.UUID,
+    sku_id: uuid.UUID,
+    price: Price,
+    effective_from: dt.datetime,
     created_by: uuid.UUID,
-) -> int:  # fmt: skip
+) -> int:
     conn.execute("select 1 from skus where merchant_id = %s and id = %s for update", [merchant_id, sku_id])
     row = conn.execute(
         """
@@ -58,9 +61,21 @@ def insert_version(
                 %s, %s, %s, %s, %s, %s, %s, %s)
         returning id, version
         """,
-        [merchant_id, sku_id, merchant_id, sku_id, price.model, effective_from, price.unit_price, price.package_size,
-         price.package_price, price.included_quantity, price.minimum_charge, created_by],
-    ).fetchone()  # fmt: skip
+        [
+            merchant_id,
+            sku_id,
+            merchant_id,
+            sku_id,
+            price.model,
+            effective_from,
+            price.unit_price,
+            price.package_size,
+            price.package_price,
+            price.included_quantity,
+            price.minimum_charge,
+            created_by,
+        ],
+    ).fetchone()
     assert row is not None
     with conn.cursor() as cur:
         cur.executemany(
@@ -144,14 +159,17 @@ def price_version(conn: Conn, merchant_id: uuid.UUID, sku_id: uuid.UUID, version
 
 
 def update_sku(conn: Conn, merchant_id: uuid.UUID, sku_id: uuid.UUID, *, name: str, unit: str) -> bool:
-    cur = conn.execute("update skus set name = %s, unit = %s where merchant_id = %s and id = %s",
-                       [name, unit, merchant_id, sku_id])  # fmt: skip
+    cur = conn.execute(
+        "update skus set name = %s, unit = %s where merchant_id = %s and id = %s", [name, unit, merchant_id, sku_id]
+    )
     return cur.rowcount == 1
 
 
 def archive_sku(conn: Conn, merchant_id: uuid.UUID, sku_id: uuid.UUID) -> bool:
-    cur = conn.execute("update skus set archived_at = coalesce(archived_at, now()) where merchant_id = %s and id = %s",
-                       [merchant_id, sku_id])  # fmt: skip
+    cur = conn.execute(
+        "update skus set archived_at = coalesce(archived_at, now()) where merchant_id = %s and id = %s",
+        [merchant_id, sku_id],
+    )
     return cur.rowcount == 1
 
 
@@ -163,12 +181,14 @@ def currency_exponent(conn: Conn, code: str) -> int | None:
 def _rows_in_force(conn: Conn, merchant_id: uuid.UUID, at: dt.datetime) -> dict[str, dict[str, Any]]:
     with conn.cursor(row_factory=dict_row) as cur:
         rows = cur.execute(
-            _VERSION.replace("from price_versions v", "from price_versions v join (select distinct on (sku_id) id "
-                             "from price_versions where merchant_id = %s and effective_from <= %s "
-                             "order by sku_id, effective_from desc) in_force on in_force.id = v.id")
-            .replace("select v.id,", "select v.sku_id::text as sku_key, v.id,"),
+            _VERSION.replace(
+                "from price_versions v",
+                "from price_versions v join (select distinct on (sku_id) id "
+                "from price_versions where merchant_id = %s and effective_from <= %s "
+                "order by sku_id, effective_from desc) in_force on in_force.id = v.id",
+            ).replace("select v.id,", "select v.sku_id::text as sku_key, v.id,"),
             [merchant_id, at],
-        ).fetchall()  # fmt: skip
+        ).fetchall()
     return {row.pop("sku_key"): row for row in rows}
 
 

@@ -25,12 +25,23 @@ class TierIn(BaseModel):
 
 
 class PriceIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"model": "graduated", "tiers": [{"up_to": "1000", "unit_price": "0.01", "flat_fee": "0"},
-                                         {"up_to": None, "unit_price": "0.005"}],
-         "included_quantity": "100", "minimum_charge": "5.00"},
-        {"model": "package", "package_size": "1000", "package_price": "2.50"},
-    ]})  # fmt: skip
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "model": "graduated",
+                    "tiers": [
+                        {"up_to": "1000", "unit_price": "0.01", "flat_fee": "0"},
+                        {"up_to": None, "unit_price": "0.005"},
+                    ],
+                    "included_quantity": "100",
+                    "minimum_charge": "5.00",
+                },
+                {"model": "package", "package_size": "1000", "package_price": "2.50"},
+            ]
+        },
+    )
 
     model: Model
     unit_price: NonNegativeDecimal | None = None
@@ -92,11 +103,14 @@ class PriceVersion(BaseModel):
 def to_price(terms: PriceIn | PriceVersion) -> pricing.Price:
     """The terms of a price as ``billbo.pricing`` rates them: those of a request, or of a stored version."""
     return pricing.Price(
-        model=terms.model, unit_price=terms.unit_price, package_size=terms.package_size,
+        model=terms.model,
+        unit_price=terms.unit_price,
+        package_size=terms.package_size,
         package_price=terms.package_price,
         tiers=tuple(pricing.Tier(t.up_to, t.unit_price, t.flat_fee) for t in terms.tiers),
-        included_quantity=terms.included_quantity, minimum_charge=terms.minimum_charge,
-    )  # fmt: skip
+        included_quantity=terms.included_quantity,
+        minimum_charge=terms.minimum_charge,
+    )
 
 
 class Sku(BaseModel):

@@ -7,14 +7,12 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from psycopg_pool import ConnectionPool
-
 from billbo import money, periods
 from billbo.accounts.schemas import User
 from billbo.errors import Conflict, NotFound, Unprocessable
+from billbo.postgres.connection import Conn
 from billbo.pricing import models as pricing
 from billbo.skus import repository
-from billbo.skus.repository import Conn
 from billbo.skus.schemas import Preview, PreviewLine, PriceChange, PriceIn, Sku, SkuIn, SkuUpdate, to_price
 
 
@@ -70,67 +68,65 @@ def _add_version(
     repository.insert_version(conn, user.merchant_id, sku["id"], price, effective_from, user.id)
 
 
-def create(pool: ConnectionPool, user: User, data: SkuIn) -> Sku:
+def create(conn: Conn, user: User, data: SkuIn) -> Sku:
     now = dt.datetime.now(dt.UTC)
-    with pool.connection() as conn, conn.transaction():
-        price = _checked_price(conn, data.price, data.currency)
-        sku_id = repository.insert_sku(conn, user.merchant_id, name=data.name, unit=data.unit, currency=data.currency)
-        sku = _load(conn, user, sku_id)
-        _add_version(conn, user, sku, price, data.effective_from or periods.period_start(now))
-        return _sku(conn, user.merchant_id, sku, with_versions=True)
+    price = _checked_price(conn, data.price, data.currency)
+    sku_id = repository.insert_sku(conn, user.merchant_id, name=data.name, unit=data.unit, currency=data.currency)
+    sku = _load(conn, user, sku_id)
+    _add_version(conn, user, sku, price, data.effective_from or periods.period_start(now))
+    return _sku(conn, user.merchant_id, sku, with_versions=True)
 
 
-def change_price(pool: ConnectionPool, user: User, sku_id: uuid.UUID, change: PriceChange) -> Sku:
+def change_price(conn: Conn, user: User, sku_id: uuid.UUID, change: PriceChange) -> Sku:
     now = dt.datetime.now(dt.UTC)
-    with pool.connection() as conn, conn.transaction():
-        sku = _load(conn, user, sku_id)
-        price = _checked_price(conn, change.price, sku["currency"])
-        _add_version(conn, user, sku, price, change.effective_from or periods.next_period_start(now))
-        return _sku(conn, user.merchant_id, sku, with_versions=True)
+    sku = _load(conn, user, sku_id)
+    price = _checked_price(conn, change.price, sku["currency"])
+    _add_version(conn, user, sku, price, change.effective_from or periods.next_period_start(now))
+    return _sku(conn, user.merchant_id, sku, with_versions=True)
 
 
-def get(pool: ConnectionPool, user: User, sku_id: uuid.UUID) -> Sku:
-    with pool.connection() as conn:
-        return _sku(conn, user.merchant_id, _load(conn, user, sku_id), with_versions=True)
+def get(conn: Conn, user: User, sku_id: uuid.UUID) -> Sku:
+    return _sku(conn, user.merchant_id, _load(conn, user, sku_id), with_versions=True)
 
 
-def list_skus(pool: ConnectionPool, user: User, include_archived: bool) -> list[Sku]:
-    with pool.connection() as conn:
-        return [
-            _sku(conn, user.merchant_id, row, with_versions=False)
-            for row in repository.list_skus(conn, user.merchant_id, include_archived)
-        ]
+def list_skus(conn: Conn, user: User, include_archived: bool) -> list[Sku]:
+    return [
+        _sku(conn, user.merchant_id, row, with_versions=False)
+        for row in repository.list_skus(conn, user.merchant_id, include_archived)
+    ]
 
 
-def update(pool: ConnectionPool, user: User, sku_id: uuid.UUID, data: SkuUpdate) -> Sku:
-    with pool.connection() as conn, conn.transaction():
-        if not repository.update_sku(conn, user.merchant_id, sku_id, name=data.name, unit=data.unit):
-            raise NotFound(f"No SKU {sku_id}.")
-        return _sku(conn, user.merchant_id, _load(conn, user, sku_id), with_versions=True)
+def update(conn: Conn, user: User, sku_id: uuid.UUID, data: SkuUpdate) -> Sku:
+    if not repository.update_sku(conn, user.merchant_id, sku_id, name=data.name, unit=data.unit):
+        raise NotFound(f"No SKU {sku_id}.")
+    return _sku(conn, user.merchant_id, _load(conn, user, sku_id), with_versions=True)
 
 
-def archive(pool: ConnectionPool, user: User, sku_id: uuid.UUID) -> Sku:
-    with pool.connection() as conn, conn.transaction():
-        if not repository.archive_sku(conn, user.merchant_id, sku_id):
-            raise NotFound(f"No SKU {sku_id}.")
-        return _sku(conn, user.merchant_id, _load(conn, user, sku_id), with_versions=True)
+def archive(conn: Conn, user: User, sku_id: uuid.UUID) -> Sku:
+    if not repository.archive_sku(conn, user.merchant_id, sku_id):
+        raise NotFound(f"No SKU {sku_id}.")
+    return _sku(conn, user.merchant_id, _load(conn, user, sku_id), with_versions=True)
 
 
-def preview(pool: ConnectionPool, user: User, sku_id: uuid.UUID, quantity: Decimal, at: dt.datetime | None) -> Preview:
+def preview(conn: Conn, user: User, sku_id: uuid.UUID, quantity: Decimal, at: dt.datetime | None) -> Preview:
     """What ``quantity`` units in one period would cost under the version in force at ``at``."""
-    with pool.connection() as conn:
-        sku = _load(conn, user, sku_id)
-        in_force = repository.price_in_force(conn, user.merchant_id, sku_id, at or dt.datetime.now(dt.UTC))
-        if in_force is None:
-            raise NotFound("No price is in force for this SKU at that time.")
-        exponent = repository.currency_exponent(conn, sku["currency"])
+    sku = _load(conn, user, sku_id)
+    in_force = repository.price_in_force(conn, user.merchant_id, sku_id, at or dt.datetime.now(dt.UTC))
+    if in_force is None:
+        raise NotFound("No price is in force for this SKU at that time.")
+    exponent = repository.currency_exponent(conn, sku["currency"])
     assert exponent is not None
     version, price = in_force
     rating = pricing.rate(price, quantity)
     return Preview(
-        sku_id=sku_id, price_version=version.version, currency=sku["currency"], quantity=quantity,
+        sku_id=sku_id,
+        price_version=version.version,
+        currency=sku["currency"],
+        quantity=quantity,
         billable_quantity=rating.billable_quantity,
         lines=[PreviewLine(**line.__dict__) for line in rating.lines],
-        subtotal=rating.subtotal, minimum_top_up=rating.minimum_top_up, amount=rating.amount,
+        subtotal=rating.subtotal,
+        minimum_top_up=rating.minimum_top_up,
+        amount=rating.amount,
         amount_minor=money.to_minor_units(rating.amount, exponent),
-    )  # fmt: skip
+    )

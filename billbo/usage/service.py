@@ -14,13 +14,13 @@ from typing import Any
 
 import psycopg
 from clickhouse_connect.driver.client import Client
-from psycopg_pool import ConnectionPool
 
 from billbo import money, periods
 from billbo.clickhouse.client import LazyClient
 from billbo.customers import repository as customers
 from billbo.events import repository as events
 from billbo.events.repository import EventFilter
+from billbo.postgres.connection import Conn
 from billbo.pricing import models as pricing
 from billbo.skus import repository as skus
 from billbo.usage import repository
@@ -43,7 +43,7 @@ def _in_window(where: EventFilter) -> EventFilter:
 
 
 def usage(
-    pool: ConnectionPool,
+    conn: Conn,
     lazy: LazyClient,
     merchant_id: uuid.UUID,
     where: EventFilter,
@@ -61,28 +61,27 @@ def usage(
         UsageRow(**dict(zip([*names, "quantity", "events"], row, strict=True)))
         for row in repository.usage(client, merchant_id, where, groups)
     ]
-    cost = _estimate(pool, client, merchant_id, where) if include_cost else None
-    return Usage(sent_from=where.sent_from, sent_to=where.sent_to, group_by=groups, rows=rows,
-                 estimated_cost=cost)  # fmt: skip
+    cost = _estimate(conn, client, merchant_id, where) if include_cost else None
+    return Usage(sent_from=where.sent_from, sent_to=where.sent_to, group_by=groups, rows=rows, estimated_cost=cost)
 
 
 def _per_customer_and_sku(client: Client, merchant_id: uuid.UUID, where: EventFilter) -> list[tuple[Any, ...]]:
     return repository.usage(client, merchant_id, where, ["customer", "sku"])
 
 
-def _estimate(pool: ConnectionPool, client: Client, merchant_id: uuid.UUID, where: EventFilter) -> EstimatedCost:
+def _estimate(conn: Conn, client: Client, merchant_id: uuid.UUID, where: EventFilter) -> EstimatedCost:
     lines = _per_customer_and_sku(client, merchant_id, where)
-    with pool.connection() as conn:
-        prices = skus.all_prices_in_force(conn, merchant_id, dt.datetime.now(dt.UTC))
-        currencies = skus.sku_currencies(conn, merchant_id)
-        known_customers = customers.ids(conn, merchant_id)
+    prices = skus.all_prices_in_force(conn, merchant_id, dt.datetime.now(dt.UTC))
+    currencies = skus.sku_currencies(conn, merchant_id)
+    known_customers = customers.ids(conn, merchant_id)
     totals: dict[str, list[Any]] = {}
     unpriced = []
     for customer_id, sku_id, quantity, count in lines:
         reasons = _reasons(customer_id, sku_id, known_customers, currencies, prices)
         if reasons:
-            unpriced.append(Unpriced(customer_id=customer_id, sku_id=sku_id, quantity=quantity, events=count,
-                                     reasons=reasons))  # fmt: skip
+            unpriced.append(
+                Unpriced(customer_id=customer_id, sku_id=sku_id, quantity=quantity, events=count, reasons=reasons)
+            )
             continue
         _, price = prices[sku_id]
         amount = pricing.rate(price, repository.to_decimal(quantity), had_usage=count > 0).amount
@@ -109,11 +108,11 @@ def _reasons(
     return reasons
 
 
-def unpriced(pool: ConnectionPool, lazy: LazyClient, merchant_id: uuid.UUID, where: EventFilter) -> UnpricedUsage:
+def unpriced(conn: Conn, lazy: LazyClient, merchant_id: uuid.UUID, where: EventFilter) -> UnpricedUsage:
     """Usage BillBo cannot bill yet, and why: so a merchant sees what is not being billed."""
     where = _in_window(where)
     assert where.sent_from is not None and where.sent_to is not None
-    estimate = _estimate(pool, events.client(lazy), merchant_id, where)
+    estimate = _estimate(conn, events.client(lazy), merchant_id, where)
     return UnpricedUsage(sent_from=where.sent_from, sent_to=where.sent_to, rows=estimate.unpriced)
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import Request
-
 from billbo.api_keys import service
 from billbo.api_keys.schemas import ApiKey, ApiKeyIn, NewApiKey
+from billbo.http.deps import DbConn
 from billbo.http.errors import ErrorResponse
 from billbo.http.routing import api_router
 from dashboard_api.auth.deps import AdminUser
@@ -23,15 +22,15 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("", response_model=list[ApiKey], summary="List API keys", responses=_ERRORS)
-def list_keys(request: Request, user: AdminUser) -> list[ApiKey]:
-    return service.list_keys(request.app.state.resources.postgres, user)
+def list_keys(conn: DbConn, user: AdminUser) -> list[ApiKey]:
+    return service.list_keys(conn, user)
 
 
 @router.post("", status_code=201, response_model=NewApiKey, summary="Create an API key (shown once)", responses=_ERRORS)
-def create(request: Request, user: AdminUser, body: ApiKeyIn) -> NewApiKey:
-    return service.create(request.app.state.resources.postgres, user, body)
+def create(conn: DbConn, user: AdminUser, body: ApiKeyIn) -> NewApiKey:
+    return service.create(conn, user, body)
 
 
 @router.delete("/{key_id}", status_code=204, summary="Revoke an API key", responses=_ERRORS)
-def revoke(request: Request, user: AdminUser, key_id: uuid.UUID) -> None:
-    service.revoke(request.app.state.resources.postgres, user, key_id)
+def revoke(conn: DbConn, user: AdminUser, key_id: uuid.UUID) -> None:
+    service.revoke(conn, user, key_id)

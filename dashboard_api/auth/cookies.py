@@ -22,15 +22,35 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def set_session(response: Response, session: Session, settings: Settings) -> None:
     secure = settings.secure_cookies
-    response.set_cookie(ACCESS, session.access_token.get_secret_value(), max_age=settings.access_token_minutes * 60,
-                        httponly=True, samesite="lax", secure=secure, path="/")  # fmt: skip
-    response.set_cookie(REFRESH, session.refresh_token.get_secret_value(),
-                        max_age=settings.refresh_token_days * 86400,
-                        httponly=True, samesite="lax", secure=secure, path=REFRESH_PATH)  # fmt: skip
+    response.set_cookie(
+        ACCESS,
+        session.access_token.get_secret_value(),
+        max_age=settings.access_token_minutes * 60,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
+    response.set_cookie(
+        REFRESH,
+        session.refresh_token.get_secret_value(),
+        max_age=settings.refresh_token_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path=REFRESH_PATH,
+    )
     # Readable by the page's script, which echoes it in X-CSRF-Token: another site cannot. It is
     # derived from the session, so a cookie planted by someone else does not pass.
-    response.set_cookie(CSRF, session.csrf_token.get_secret_value(), max_age=settings.refresh_token_days * 86400,
-                        httponly=False, samesite="lax", secure=secure, path="/")  # fmt: skip
+    response.set_cookie(
+        CSRF,
+        session.csrf_token.get_secret_value(),
+        max_age=settings.refresh_token_days * 86400,
+        httponly=False,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
 
 
 def clear_session(response: Response, settings: Settings) -> None:

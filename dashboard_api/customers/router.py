@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Query
 
 from billbo import pagination
 from billbo.customers import service
 from billbo.customers.schemas import Customer, CustomerIn, CustomerPage, NewCustomer
+from billbo.http.deps import DbConn
 from billbo.http.errors import ErrorResponse
 from billbo.http.routing import api_router
 from dashboard_api.auth.deps import CurrentUser, MemberUser
@@ -29,7 +30,7 @@ Cursor = Annotated[str | None, Query(pattern=pagination.CUSTOMER_CURSOR, descrip
 
 @router.get("", response_model=CustomerPage, summary="List customers (search, keyset pagination)", responses=_ERRORS)
 def list_customers(
-    request: Request,
+    conn: DbConn,
     user: CurrentUser,
     search: Annotated[str | None, Query(max_length=200)] = None,
     cursor: Annotated[
@@ -39,29 +40,38 @@ def list_customers(
     include_archived: bool = False,
 ) -> CustomerPage:
     customers, next_cursor = service.page(
-        request.app.state.resources.postgres, user.merchant_id, search=search, cursor=cursor, limit=limit,
+        conn,
+        user.merchant_id,
+        search=search,
+        cursor=cursor,
+        limit=limit,
         include_archived=include_archived,
-    )  # fmt: skip
+    )
     return CustomerPage(customers=customers, next_cursor=next_cursor)
 
 
-@router.post("", status_code=201, response_model=Customer, summary="Create a customer",
-             responses={**_ERRORS, 409: {"model": ErrorResponse, "description": "The id is taken."}})  # fmt: skip
-def create(request: Request, user: MemberUser, body: NewCustomer) -> Customer:
+@router.post(
+    "",
+    status_code=201,
+    response_model=Customer,
+    summary="Create a customer",
+    responses={**_ERRORS, 409: {"model": ErrorResponse, "description": "The id is taken."}},
+)
+def create(conn: DbConn, user: MemberUser, body: NewCustomer) -> Customer:
     data = CustomerIn.model_validate(body.model_dump(exclude={"id"}))
-    return service.create(request.app.state.resources.postgres, user.merchant_id, body.id or uuid.uuid4(), data)
+    return service.create(conn, user.merchant_id, body.id or uuid.uuid4(), data)
 
 
 @router.get("/{customer_id}", response_model=Customer, summary="Read a customer", responses=_ERRORS)
-def read(request: Request, user: CurrentUser, customer_id: uuid.UUID) -> Customer:
-    return service.get(request.app.state.resources.postgres, user.merchant_id, customer_id)
+def read(conn: DbConn, user: CurrentUser, customer_id: uuid.UUID) -> Customer:
+    return service.get(conn, user.merchant_id, customer_id)
 
 
 @router.put("/{customer_id}", response_model=Customer, summary="Update a customer", responses=_ERRORS)
-def update(request: Request, user: MemberUser, customer_id: uuid.UUID, body: CustomerIn) -> Customer:
-    return service.update(request.app.state.resources.postgres, user.merchant_id, customer_id, body)
+def update(conn: DbConn, user: MemberUser, customer_id: uuid.UUID, body: CustomerIn) -> Customer:
+    return service.update(conn, user.merchant_id, customer_id, body)
 
 
 @router.post("/{customer_id}/archive", response_model=Customer, summary="Archive a customer", responses=_ERRORS)
-def archive(request: Request, user: MemberUser, customer_id: uuid.UUID) -> Customer:
-    return service.archive(request.app.state.resources.postgres, user.merchant_id, customer_id)
+def archive(conn: DbConn, user: MemberUser, customer_id: uuid.UUID) -> Customer:
+    return service.archive(conn, user.merchant_id, customer_id)

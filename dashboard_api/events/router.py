@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import Path, Query, Request
+from fastapi import Path, Query
 
 from billbo import pagination
 from billbo.events import service
 from billbo.events.repository import EventFilter
 from billbo.events.schemas import Event, EventPage
 from billbo.fields import Timestamp
+from billbo.http.deps import ClickHouse
 from billbo.http.errors import ErrorResponse
 from billbo.http.routing import api_router
 from dashboard_api.auth.deps import CurrentUser
@@ -26,10 +27,11 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/events", response_model=EventPage, summary="Events explorer: newest first, each event once",
-            responses=_ERRORS)  # fmt: skip
+@router.get(
+    "/events", response_model=EventPage, summary="Events explorer: newest first, each event once", responses=_ERRORS
+)
 def list_events(
-    request: Request,
+    clickhouse: ClickHouse,
     user: CurrentUser,
     customer_id: uuid.UUID | None = None,
     sku_id: uuid.UUID | None = None,
@@ -41,9 +43,9 @@ def list_events(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> EventPage:
     where = EventFilter(customer_id, sku_id, sent_from, sent_to)
-    return service.explore(request.app.state.resources.clickhouse, user.merchant_id, where, cursor, limit)
+    return service.explore(clickhouse, user.merchant_id, where, cursor, limit)
 
 
 @router.get("/events/{event_id}", response_model=Event, summary="One event (its first stored copy)", responses=_ERRORS)
-def read_event(request: Request, user: CurrentUser, event_id: Annotated[str, Path(max_length=128)]) -> Event:
-    return service.find(request.app.state.resources.clickhouse, user.merchant_id, event_id)
+def read_event(clickhouse: ClickHouse, user: CurrentUser, event_id: Annotated[str, Path(max_length=128)]) -> Event:
+    return service.find(clickhouse, user.merchant_id, event_id)

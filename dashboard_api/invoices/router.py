@@ -6,9 +6,10 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Query
 
 from billbo.fields import Period
+from billbo.http.deps import DbConn
 from billbo.http.errors import ErrorResponse
 from billbo.http.routing import api_router
 from billbo.invoices import service
@@ -30,25 +31,26 @@ PeriodQuery = Annotated[Period | None, Query(description="Billing period, YYYY-M
 
 
 @router.get("/rated-usage", response_model=list[RatedUsage], summary="Rated usage of a period", responses=_ERRORS)
-def rated_usage(request: Request, user: CurrentUser, period: PeriodQuery = None) -> list[RatedUsage]:
+def rated_usage(conn: DbConn, user: CurrentUser, period: PeriodQuery = None) -> list[RatedUsage]:
     start = period or dt.datetime.now(dt.UTC).date().replace(day=1)
-    return service.rated_usage(request.app.state.resources.postgres, user.merchant_id, start)
+    return service.rated_usage(conn, user.merchant_id, start)
 
 
 @router.get("/invoices", response_model=list[Invoice], summary="Invoices, newest period first", responses=_ERRORS)
-def invoices(request: Request, user: CurrentUser, period: PeriodQuery = None) -> list[Invoice]:
-    return service.invoices(request.app.state.resources.postgres, user.merchant_id, period)
+def invoices(conn: DbConn, user: CurrentUser, period: PeriodQuery = None) -> list[Invoice]:
+    return service.invoices(conn, user.merchant_id, period)
 
 
 @router.get("/invoices/{invoice_id}", response_model=Invoice, summary="An invoice with its lines", responses=_ERRORS)
-def invoice(request: Request, user: CurrentUser, invoice_id: uuid.UUID) -> Invoice:
-    return service.invoice(request.app.state.resources.postgres, user.merchant_id, invoice_id)
+def invoice(conn: DbConn, user: CurrentUser, invoice_id: uuid.UUID) -> Invoice:
+    return service.invoice(conn, user.merchant_id, invoice_id)
 
 
 @router.get(
-    "/invoices/{invoice_id}/lines/{line_id}/explanation", response_model=LineExplanation,
+    "/invoices/{invoice_id}/lines/{line_id}/explanation",
+    response_model=LineExplanation,
     responses={**_ERRORS, 409: {"model": ErrorResponse, "description": _NOT_EXPLAINED}},
     summary="Why a line costs what it does: price version, tier breakdown, days and event checksums",
-)  # fmt: skip
-def explain(request: Request, user: CurrentUser, invoice_id: uuid.UUID, line_id: uuid.UUID) -> LineExplanation:
-    return service.explain(request.app.state.resources.postgres, user.merchant_id, invoice_id, line_id)
+)
+def explain(conn: DbConn, user: CurrentUser, invoice_id: uuid.UUID, line_id: uuid.UUID) -> LineExplanation:
+    return service.explain(conn, user.merchant_id, invoice_id, line_id)

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request, Response
 
 from billbo.accounts.schemas import Me
+from billbo.http.deps import AppSettings, DbConn
 from billbo.http.errors import ErrorResponse
 from billbo.http.routing import api_router
 from billbo.members import service
@@ -27,37 +28,38 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/members", response_model=Members, summary="Seats and pending invitations", responses=_ERRORS)
-def list_members(request: Request, user: CurrentUser) -> Members:
-    return service.list_members(request.app.state.resources.postgres, user)
+def list_members(conn: DbConn, user: CurrentUser) -> Members:
+    return service.list_members(conn, user)
 
 
 @router.post(
-    "/members/invitations", status_code=201, response_model=InvitationOut, summary="Invite someone by email",
+    "/members/invitations",
+    status_code=201,
+    response_model=InvitationOut,
+    summary="Invite someone by email",
     responses={**_ERRORS, 409: {"model": ErrorResponse, "description": "The email already has a seat."}},
-)  # fmt: skip
-def invite(request: Request, user: AdminUser, body: InvitationIn) -> InvitationOut:
-    resources = request.app.state.resources
-    return service.invite(resources.postgres, resources.settings, user, body, str(request.base_url).rstrip("/"))
+)
+def invite(request: Request, conn: DbConn, settings: AppSettings, user: AdminUser, body: InvitationIn) -> InvitationOut:
+    return service.invite(conn, settings, user, body, str(request.base_url).rstrip("/"))
 
 
 @router.post(
-    "/invitations/accept", response_model=Me, summary="Accept an invitation: creates the seat and logs in",
+    "/invitations/accept",
+    response_model=Me,
+    summary="Accept an invitation: creates the seat and logs in",
     responses={404: _ERRORS[404], 422: _ERRORS[422]},
-)  # fmt: skip
-def accept(request: Request, response: Response, body: Acceptance) -> Me:
-    resources = request.app.state.resources
-    session = service.accept(resources.postgres, resources.settings, body)
-    set_session(response, session, resources.settings)
-    user = session.user
-    return Me(user_id=user.id, email=user.email, role=user.role, merchant_id=user.merchant_id,
-              merchant_name=user.merchant_name)  # fmt: skip
+)
+def accept(conn: DbConn, settings: AppSettings, response: Response, body: Acceptance) -> Me:
+    session = service.accept(conn, settings, body)
+    set_session(response, session, settings)
+    return Me.of(session.user)
 
 
 @router.patch("/members/{user_id}", response_model=Member, summary="Change a member's role", responses=_ERRORS)
-def change_role(request: Request, user: AdminUser, user_id: uuid.UUID, body: RoleChange) -> Member:
-    return service.change_role(request.app.state.resources.postgres, user, user_id, body)
+def change_role(conn: DbConn, user: AdminUser, user_id: uuid.UUID, body: RoleChange) -> Member:
+    return service.change_role(conn, user, user_id, body)
 
 
 @router.delete("/members/{user_id}", status_code=204, summary="Remove a member", responses=_ERRORS)
-def remove(request: Request, user: AdminUser, user_id: uuid.UUID) -> None:
-    service.remove(request.app.state.resources.postgres, user, user_id)
+def remove(conn: DbConn, user: AdminUser, user_id: uuid.UUID) -> None:
+    service.remove(conn, user, user_id)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import Query, Request
+from fastapi import Query
 
 from billbo.events.repository import EventFilter
 from billbo.fields import Timestamp
+from billbo.http.deps import ClickHouse, DbConn
 from billbo.http.errors import ErrorResponse
 from billbo.http.routing import api_router
 from billbo.usage import service
@@ -17,11 +18,8 @@ from dashboard_api.auth.deps import CurrentUser
 
 router = api_router(prefix="/api", tags=["usage"])
 
-# As documented before the usage routes had their own module (the 404 included), so that the
-# OpenAPI document stays the same.
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Not logged in."},
-    404: {"model": ErrorResponse, "description": "No such event for your organisation."},
     422: {"model": ErrorResponse, "description": "Invalid filters or cursor."},
     503: {"model": ErrorResponse, "description": "ClickHouse cannot be read right now."},
 }
@@ -29,10 +27,15 @@ Since = Annotated[Timestamp | None, Query(alias="from", description="sent_at at 
 Until = Annotated[Timestamp | None, Query(alias="to", description="sent_at before (default: period end)")]
 
 
-@router.get("/usage", response_model=Usage, summary="Live usage from ClickHouse, grouped, with estimated cost",
-            responses=_ERRORS)  # fmt: skip
+@router.get(
+    "/usage",
+    response_model=Usage,
+    summary="Live usage from ClickHouse, grouped, with estimated cost",
+    responses=_ERRORS,
+)
 def usage(
-    request: Request,
+    conn: DbConn,
+    clickhouse: ClickHouse,
     user: CurrentUser,
     sent_from: Since = None,
     sent_to: Until = None,
@@ -41,14 +44,18 @@ def usage(
     sku_id: uuid.UUID | None = None,
     include_cost: bool = False,
 ) -> Usage:
-    resources = request.app.state.resources
     where = EventFilter(customer_id, sku_id, sent_from, sent_to)
-    return service.usage(resources.postgres, resources.clickhouse, user.merchant_id, where, group_by, include_cost)
+    return service.usage(conn, clickhouse, user.merchant_id, where, group_by, include_cost)
 
 
-@router.get("/usage/unpriced", response_model=UnpricedUsage, summary="Usage that cannot be billed yet, and why",
-            responses=_ERRORS)  # fmt: skip
-def unpriced(request: Request, user: CurrentUser, sent_from: Since = None, sent_to: Until = None) -> UnpricedUsage:
-    resources = request.app.state.resources
+@router.get(
+    "/usage/unpriced",
+    response_model=UnpricedUsage,
+    summary="Usage that cannot be billed yet, and why",
+    responses=_ERRORS,
+)
+def unpriced(
+    conn: DbConn, clickhouse: ClickHouse, user: CurrentUser, sent_from: Since = None, sent_to: Until = None
+) -> UnpricedUsage:
     where = EventFilter(None, None, sent_from, sent_to)
-    return service.unpriced(resources.postgres, resources.clickhouse, user.merchant_id, where)
+    return service.unpriced(conn, clickhouse, user.merchant_id, where)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import Request, Response
-from starlette.concurrency import run_in_threadpool
+from fastapi import Response
 
 from billbo.customers import service
 from billbo.customers.schemas import Customer, CustomerIn
+from billbo.http.deps import DbConn
 from billbo.http.errors import ErrorResponse
 from billbo.http.routing import api_router
-from ingest.auth import CurrentMerchant
+from ingest.deps import CurrentMerchant
 
 router = api_router(prefix="/v1/customers", tags=["customers"])
 
@@ -27,11 +27,9 @@ router = api_router(prefix="/v1/customers", tags=["customers"])
         422: {"model": ErrorResponse, "description": "Invalid fields, e.g. an unknown currency."},
     },
 )
-async def put_customer(
-    request: Request, response: Response, merchant: CurrentMerchant, customer_id: uuid.UUID, body: CustomerIn
+def put_customer(
+    conn: DbConn, response: Response, merchant: CurrentMerchant, customer_id: uuid.UUID, body: CustomerIn
 ) -> Customer:
-    customer, created = await run_in_threadpool(
-        service.upsert, request.app.state.resources.postgres, merchant.id, customer_id, body
-    )
+    customer, created = service.upsert(conn, merchant.id, customer_id, body)
     response.status_code = 201 if created else 200
     return customer

@@ -16,6 +16,7 @@ import structlog
 
 from billbo.http.asgi import ClientGone, body_chunks
 from billbo.http.errors import error_body
+from ingest.deps import ingest_state
 from ingest.events.router import handle_post
 
 log = structlog.stdlib.get_logger("ingest.events")
@@ -36,7 +37,7 @@ class EventsFastPath:
                 headers[name] = value.decode("latin-1")
         try:
             reply = await handle_post(
-                scope["app"].state.ingest,
+                ingest_state(scope["app"]),
                 authorization=headers.get(b"authorization"),
                 content_type=headers.get(b"content-type"),
                 content_length=headers.get(b"content-length"),

@@ -38,7 +38,8 @@ from billbo.http.errors import ErrorResponse, error_body
 from billbo.http.routing import api_router
 from billbo.settings import Settings
 from ingest import metrics
-from ingest.auth import CurrentMerchant, Merchant, authenticate
+from ingest.auth import Merchant, authenticate
+from ingest.deps import CurrentMerchant, Ingest
 from ingest.events.batcher import InsertFailed, Overloaded
 from ingest.state import IngestState
 
@@ -71,14 +72,16 @@ def router_for(settings: Settings) -> APIRouter:
         description='The event as stored (its first copy, the one billing counts), to answer "I sent it, where '
         'is it?".',
         responses={
-            200: {"description": "The stored event.", "content": {"application/json": {
-                "schema": _STORED_EVENT, "example": _STORED_EXAMPLE}}},
+            200: {
+                "description": "The stored event.",
+                "content": {"application/json": {"schema": _STORED_EVENT, "example": _STORED_EXAMPLE}},
+            },
             401: _error("Missing, malformed, unknown or revoked API key."),
             404: _error("No such event for this merchant."),
             422: _error("The event_id cannot be an event id (see POST /v1/events)."),
             503: _error("Events cannot be read right now; see Retry-After.", headers=_RETRY_AFTER),
         },
-    )  # fmt: skip
+    )
     return router
 
 
@@ -100,8 +103,12 @@ def event_schema(settings: Settings) -> dict[str, Any]:
             "sku_id": {**_UUID, "description": "The SKU used."},
             "amount": {
                 "oneOf": [
-                    {"type": "number", "exclusiveMinimum": -bound, "exclusiveMaximum": bound,
-                     "multipleOf": 10.0**-SCALE},
+                    {
+                        "type": "number",
+                        "exclusiveMinimum": -bound,
+                        "exclusiveMaximum": bound,
+                        "multipleOf": 10.0**-SCALE,
+                    },
                     {"type": "string", "pattern": DECIMAL_STRING_PATTERN},
                 ],
                 "description": f"Quantity used, stored exactly as written: at most {SCALE} decimals, "
@@ -116,7 +123,7 @@ def event_schema(settings: Settings) -> dict[str, Any]:
                 "backdating window (35 days by default).",
             },
         },
-    }  # fmt: skip
+    }
 
 
 def _body_doc(settings: Settings) -> dict[str, Any]:
@@ -172,18 +179,24 @@ def _post_responses(settings: Settings) -> dict[int | str, dict[str, Any]]:
     return {
         202: {
             "description": "Stored in ClickHouse: the ids of the events, in request order.",
-            "content": {"application/json": {"schema": accepted, "example": {
-                "accepted": 2, "event_ids": ["req-7f3a-0001", "0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"]}}},
+            "content": {
+                "application/json": {
+                    "schema": accepted,
+                    "example": {"accepted": 2, "event_ids": ["req-7f3a-0001", "0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"]},
+                }
+            },
         },
-        400: _error("The body is not UTF-8 JSON (code malformed_json); details name the field when the bytes "
-                    "that are not UTF-8 are in one."),
+        400: _error(
+            "The body is not UTF-8 JSON (code malformed_json); details name the field when the bytes "
+            "that are not UTF-8 are in one."
+        ),
         401: _error("Missing, malformed, unknown or revoked API key."),
         413: _error(f"The body is larger than {settings.ingest_max_body_bytes:,} bytes."),
         415: _error("Content-Type is not application/json."),
         422: _error("Some events are invalid: one detail per problem (index, field, message); nothing stored."),
         429: _error("Rate limit of this API key; see Retry-After.", headers=_RETRY_AFTER),
         503: _error("Events could not be stored right now; nothing stored; see Retry-After.", headers=_RETRY_AFTER),
-    }  # fmt: skip
+    }
 
 
 def _error(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -299,10 +312,10 @@ def _count_refused(error: BillboError) -> None:
         metrics.EVENTS_REJECTED.labels(reason=reason).inc(count)
 
 
-async def post_events(request: Request) -> Response:
+async def post_events(request: Request, state: Ingest) -> Response:
     """Documents the route; ingest.events.fast_path serves it with the same handler."""
     reply = await handle_post(
-        request.app.state.ingest,
+        state,
         authorization=request.headers.get("authorization"),
         content_type=request.headers.get("content-type"),
         content_length=request.headers.get("content-length"),
@@ -318,8 +331,7 @@ _EVENT_ID_PARAMETER = Path(
 
 
 async def get_event(
-    request: Request, merchant: CurrentMerchant, event_id: Annotated[str, _EVENT_ID_PARAMETER]
+    state: Ingest, merchant: CurrentMerchant, event_id: Annotated[str, _EVENT_ID_PARAMETER]
 ) -> Response:
-    state: IngestState = request.app.state.ingest
     event = await run_in_threadpool(service.find_sent, state.clickhouse, merchant.id, event_id)  # checks the id rule
     return Response(ENCODER.encode(event), media_type="application/json")

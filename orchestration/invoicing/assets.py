@@ -46,16 +46,26 @@ def invoice_drafts(context: dg.AssetExecutionContext, postgres: PostgresResource
     return dg.MaterializeResult(
         metadata={"drafts": drafts},
         check_results=[
-            dg.AssetCheckResult(check_name=BALANCED, passed=not unbalanced,
-                                description="Each draft's subtotal equals the sum of its lines.",
-                                metadata={"unbalanced_invoices": len(unbalanced),
-                                          "examples": str([str(row[0]) for row in unbalanced[:5]])}),
-            dg.AssetCheckResult(check_name=RECONCILED, passed=not unreconciled,
-                                description="The drafts' lines for the period are exactly its rated usage.",
-                                metadata={"discrepancies": len(unreconciled),
-                                          "examples": str([tuple(map(str, row)) for row in unreconciled[:5]])}),
+            dg.AssetCheckResult(
+                check_name=BALANCED,
+                passed=not unbalanced,
+                description="Each draft's subtotal equals the sum of its lines.",
+                metadata={
+                    "unbalanced_invoices": len(unbalanced),
+                    "examples": str([str(row[0]) for row in unbalanced[:5]]),
+                },
+            ),
+            dg.AssetCheckResult(
+                check_name=RECONCILED,
+                passed=not unreconciled,
+                description="The drafts' lines for the period are exactly its rated usage.",
+                metadata={
+                    "discrepancies": len(unreconciled),
+                    "examples": str([tuple(map(str, row)) for row in unreconciled[:5]]),
+                },
+            ),
         ],
-    )  # fmt: skip
+    )
 
 
 @dg.asset(

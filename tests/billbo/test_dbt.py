@@ -56,11 +56,15 @@ def test_rated_usage_prices_a_period_with_the_version_in_force_and_rounds_once(d
             )
         )
         for version_id, price in ((old, "1.00"), (new, "0.0101")):
-            conn.execute("insert into price_tiers values (%s, 0, 100, %s, 0), (%s, 1, null, 0.001, 2)",
-                         [version_id, price, version_id])  # fmt: skip
+            conn.execute(
+                "insert into price_tiers values (%s, 0, 100, %s, 0), (%s, 1, null, 0.001, 2)",
+                [version_id, price, version_id],
+            )
         for day, quantity, events in (("2026-03-02", "60.5", 3), ("2026-03-20", "100", 4), ("2026-03-21", "-0.5", 1)):
-            conn.execute("insert into usage_daily values (%s, %s, %s, %s, %s, %s, 12345)",
-                         [merchant, customer, sku, day, quantity, events])  # fmt: skip
+            conn.execute(
+                "insert into usage_daily values (%s, %s, %s, %s, %s, %s, 12345)",
+                [merchant, customer, sku, day, quantity, events],
+            )
     assert rate_period("2026-03", databases.postgres_url)
     with psycopg.connect(databases.postgres_url) as conn:
         row = conn.execute(
@@ -69,10 +73,13 @@ def test_rated_usage_prices_a_period_with_the_version_in_force_and_rounds_once(d
             [merchant],
         ).fetchone()
     expected = rate(
-        Price("graduated", tiers=(Tier(Decimal(100), Decimal("0.0101")), Tier(None, Decimal("0.001"), Decimal(2))),
-              minimum_charge=Decimal(5)),
+        Price(
+            "graduated",
+            tiers=(Tier(Decimal(100), Decimal("0.0101")), Tier(None, Decimal("0.001"), Decimal(2))),
+            minimum_charge=Decimal(5),
+        ),
         Decimal("160"),
-    ).amount  # fmt: skip
+    ).amount
     # Version 2 is in force on March 1st: 100 x 0.0101 + 60 x 0.001 + 2 = 3.07, topped up to the 5.00 minimum.
     assert expected == Decimal(5)
     assert row == (Decimal("160.0"), 8, 2, expected, 500)
@@ -87,8 +94,11 @@ def test_rating_one_period_keeps_the_others(databases: Databases) -> None:
         sku = conn.execute(
             "insert into skus (merchant_id, name, unit, currency) values (%s, 's', 'u', 'EUR') returning id", [merchant]
         ).fetchone()[0]  # type: ignore[index]
-        conn.execute("insert into price_versions (merchant_id, sku_id, version, model, effective_from, unit_price) "
-                     "values (%s, %s, 1, 'per_unit', '2026-01-01', 1)", [merchant, sku])  # fmt: skip
+        conn.execute(
+            "insert into price_versions (merchant_id, sku_id, version, model, effective_from, unit_price) "
+            "values (%s, %s, 1, 'per_unit', '2026-01-01', 1)",
+            [merchant, sku],
+        )
         for day in ("2026-05-03", "2026-06-03"):
             conn.execute("insert into usage_daily values (%s, %s, %s, %s, 4, 1, 1)", [merchant, uuid.uuid4(), sku, day])
     for period in ("2026-05", "2026-06", "2026-06"):

@@ -19,8 +19,11 @@ def test_defaults_are_the_documented_ports(monkeypatch: pytest.MonkeyPatch) -> N
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
     assert (settings.ingest_port, settings.dashboard_port, settings.dagster_port, settings.local_clickhouse_port) == (
-        9876, 8080, 3000, 8123,
-    )  # fmt: skip
+        9876,
+        8080,
+        3000,
+        8123,
+    )
     assert settings.data_dir == Path(".billbo")
 
 

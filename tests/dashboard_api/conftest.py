@@ -75,21 +75,35 @@ def shop(browser: Browser, ingest: Any) -> dict[str, Any]:
     browser.signup()
     key = browser.post("/api/api-keys", json={"name": "k"}).json()["key"]
     customer = browser.post("/api/customers", json={"name": "Globex", "currency": "USD"}).json()["id"]
-    sku = browser.post("/api/skus", json={"name": "Calls", "unit": "call", "currency": "USD", "price": {
-        "model": "graduated", "tiers": [{"up_to": "10", "unit_price": "1.00"}, {"up_to": None, "unit_price": "0.10"}]},
-    }).json()["id"]  # fmt: skip
+    sku = browser.post(
+        "/api/skus",
+        json={
+            "name": "Calls",
+            "unit": "call",
+            "currency": "USD",
+            "price": {
+                "model": "graduated",
+                "tiers": [{"up_to": "10", "unit_price": "1.00"}, {"up_to": None, "unit_price": "0.10"}],
+            },
+        },
+    ).json()["id"]
     stranger, unknown_sku = str(uuid.uuid4()), str(uuid.uuid4())
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     day = dt.timedelta(days=1)
     start = dt.datetime(now.year, now.month, 1, tzinfo=dt.UTC)
     events = [
-        {"event_id": f"e{i}", "customer_id": customer, "sku_id": sku, "amount": "3",
-         "sent_at": min(now, start + day * (i % 3) + dt.timedelta(hours=1)).isoformat()}
+        {
+            "event_id": f"e{i}",
+            "customer_id": customer,
+            "sku_id": sku,
+            "amount": "3",
+            "sent_at": min(now, start + day * (i % 3) + dt.timedelta(hours=1)).isoformat(),
+        }
         for i in range(6)
     ] + [
         {"event_id": "s1", "customer_id": stranger, "sku_id": sku, "amount": "2", "sent_at": now.isoformat()},
         {"event_id": "u1", "customer_id": customer, "sku_id": unknown_sku, "amount": "5", "sent_at": now.isoformat()},
-    ]  # fmt: skip
+    ]
     send(ingest, key, events)
     send(ingest, key, events[:3])  # a retry: counted once everywhere
     return {"customer": customer, "sku": sku, "stranger": stranger, "unknown_sku": unknown_sku, "now": now}

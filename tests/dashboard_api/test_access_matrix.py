@@ -18,9 +18,14 @@ from tests.dashboard_api.conftest import Browser
 from tests.dashboard_api.members.test_members import invite_and_join
 
 PUBLIC = {
-    ("POST", "/api/auth/signup"), ("POST", "/api/auth/login"), ("POST", "/api/auth/refresh"),
-    ("POST", "/api/auth/logout"), ("POST", "/api/invitations/accept"), ("GET", "/healthz"), ("GET", "/readyz"),
-}  # fmt: skip
+    ("POST", "/api/auth/signup"),
+    ("POST", "/api/auth/login"),
+    ("POST", "/api/auth/refresh"),
+    ("POST", "/api/auth/logout"),
+    ("POST", "/api/invitations/accept"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+}
 
 
 @dataclass
@@ -34,8 +39,10 @@ def _world(new_browser: Callable[[], Browser]) -> World:
     me = owner.signup()
     customer = owner.post("/api/customers", json={"name": "A's customer", "currency": "USD"}).json()["id"]
     key = owner.post("/api/api-keys", json={"name": "A's key"}).json()["id"]
-    sku = owner.post("/api/skus", json={"name": "A's SKU", "unit": "u", "currency": "USD",
-                                        "price": {"model": "per_unit", "unit_price": "1"}}).json()["id"]  # fmt: skip
+    sku = owner.post(
+        "/api/skus",
+        json={"name": "A's SKU", "unit": "u", "currency": "USD", "price": {"model": "per_unit", "unit_price": "1"}},
+    ).json()["id"]
     _, member = invite_and_join(owner, new_browser, "viewer")
     ids = {
         "customer_id": customer,

@@ -70,8 +70,10 @@ def test_unstorable_or_unbounded_input_is_refused_naming_the_field(
     browser: Browser, method: str, path: str, kwargs: dict[str, Any], field: str
 ) -> None:
     browser.signup()
-    sku = browser.post("/api/skus", json={"name": "S", "unit": "u", "currency": "USD",
-                                          "price": {"model": "per_unit", "unit_price": "1"}}).json()["id"]  # fmt: skip
+    sku = browser.post(
+        "/api/skus",
+        json={"name": "S", "unit": "u", "currency": "USD", "price": {"model": "per_unit", "unit_price": "1"}},
+    ).json()["id"]
     headers = {"Content-Type": "application/json"} if "content" in kwargs else {}
     response = browser.request(method, path.format(sku=sku), headers=headers, **kwargs)
     assert response.status_code == 422, response.text

@@ -45,11 +45,11 @@ def test_tiers_that_are_not_contiguous_fail_the_tiers_test(databases: Databases)
             assert run_dbt(["test", "--select", "price_tiers_are_contiguous"], databases.postgres_url) is False
             # Written around the dashboard API: a gap in positions and a bound that does not rise.
             conn.execute("insert into price_tiers values (%s, 0, 100, 0.1, 0), (%s, 2, 50, 0.05, 0), "
-                         "(%s, 3, null, 0.01, 0)", [version, version, version])  # fmt: skip
+                         "(%s, 3, null, 0.01, 0)", [version, version, version])
             assert run_dbt(["test", "--select", "price_tiers_are_contiguous"], databases.postgres_url) is False
             conn.execute("delete from price_tiers where price_version_id = %s", [version])
             conn.execute("insert into price_tiers values (%s, 0, 100, 0.1, 0), (%s, 1, null, 0.01, 0)",
-                         [version, version])  # fmt: skip
+                         [version, version])
             assert run_dbt(["test", "--select", "price_tiers_are_contiguous"], databases.postgres_url)
         finally:
             conn.execute("delete from merchants where id = %s", [merchant])

@@ -18,7 +18,7 @@ from billbo.periods import period_start
 from tests.dbt_project.records import merchant_with_sku
 
 COLUMNS = ["merchant_id", "sku_id", "effective_from", "pricing_model", "unit_price", "package_size", "package_price",
-           "included_quantity", "minimum_charge", "tiers", "reason"]  # fmt: skip
+           "included_quantity", "minimum_charge", "tiers", "reason"]
 
 
 def _project(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
@@ -41,14 +41,14 @@ def test_a_price_change_is_tested_on_a_past_period_then_applied(databases: Datab
     with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
         merchant, sku = merchant_with_sku(conn, "analysts", "EUR")
         conn.execute("insert into price_versions (merchant_id, sku_id, version, model, effective_from, unit_price) "
-                     "values (%s, %s, 1, 'per_unit', '2026-01-01', 1)", [merchant, sku])  # fmt: skip
+                     "values (%s, %s, 1, 'per_unit', '2026-01-01', 1)", [merchant, sku])
         conn.execute("insert into usage_daily values (%s, %s, %s, '2026-05-07', 10, 4, 99)", [merchant, customer, sku])
     assert rate_period("2026-05", databases.postgres_url)  # May was billed 10 x 1.00 = 10.00 EUR
     next_period = (period_start(dt.datetime.now(dt.UTC)) + dt.timedelta(days=32)).date().replace(day=1)
     tiers: list[dict[str, str | None]] = [{"up_to": "5", "unit_price": "1", "flat_fee": "0"},
-                                          {"up_to": None, "unit_price": "0.5", "flat_fee": "0"}]  # fmt: skip
+                                          {"up_to": None, "unit_price": "0.5", "flat_fee": "0"}]
     change: dict[str, str] = {"merchant_id": str(merchant), "sku_id": str(sku), "effective_from": next_period.isoformat(),
-              "pricing_model": "graduated", "tiers": json.dumps(tiers), "reason": "volume discount"}  # fmt: skip
+              "pricing_model": "graduated", "tiers": json.dumps(tiers), "reason": "volume discount"}
     url = databases.postgres_url
 
     # Invalid proposals are refused by the seed's tests: a bound that does not rise.
@@ -86,10 +86,10 @@ def test_a_change_for_a_past_period_is_refused_and_nothing_is_applied(databases:
     with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
         conn.execute("insert into merchants (id, name) values (%s, 'late analyst')", [merchant])
         skus = [conn.execute("insert into skus (merchant_id, name, unit, currency) values (%s, %s, 'u', 'USD') "
-                             "returning id", [merchant, f"s{i}"]).fetchone()[0] for i in range(2)]  # type: ignore[index]  # fmt: skip
+                             "returning id", [merchant, f"s{i}"]).fetchone()[0] for i in range(2)]  # type: ignore[index]
     future = (period_start(dt.datetime.now(dt.UTC)) + dt.timedelta(days=70)).date().replace(day=1)
     rows = [{"merchant_id": str(merchant), "sku_id": str(sku), "effective_from": when, "pricing_model": "per_unit",
-             "unit_price": "0.1", "reason": "r"} for sku, when in zip(skus, (future.isoformat(), "2026-01-01"), strict=True)]  # fmt: skip
+             "unit_price": "0.1", "reason": "r"} for sku, when in zip(skus, (future.isoformat(), "2026-01-01"), strict=True)]
     project = _project(tmp_path, rows)
     assert _dbt(project, databases.postgres_url, "seed")
     assert not _dbt(project, databases.postgres_url, "run-operation", "apply_price_changes")

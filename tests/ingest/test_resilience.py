@@ -71,8 +71,10 @@ class IngestProcess:
 
 def batch(prefix: str, n: int) -> bytes:
     now = dt.datetime.now(dt.UTC).isoformat()
-    events = [{"event_id": f"{prefix}-{i}", "customer_id": CUSTOMER, "sku_id": SKU, "amount": 1, "sent_at": now}
-              for i in range(n)]  # fmt: skip
+    events = [
+        {"event_id": f"{prefix}-{i}", "customer_id": CUSTOMER, "sku_id": SKU, "amount": 1, "sent_at": now}
+        for i in range(n)
+    ]
     return json.dumps({"events": events}).encode()
 
 

@@ -17,8 +17,11 @@ OCTOBER, NOVEMBER = "2026-10-01", "2026-11-01"
 
 
 def _requested(result: dg.EvaluateAutomationConditionsResult) -> dict[str, list[str]]:
-    return {key.to_user_string(): sorted(str(part) for part in parts) for key in (RATED, DRAFTS)
-            if (parts := result.get_requested_partitions(key))}  # fmt: skip
+    return {
+        key.to_user_string(): sorted(str(part) for part in parts)
+        for key in (RATED, DRAFTS)
+        if (parts := result.get_requested_partitions(key))
+    }
 
 
 class Daemon:
@@ -29,8 +32,9 @@ class Daemon:
         self.cursor: dg.AssetDaemonCursor | None = None
 
     def tick(self) -> dict[str, list[str]]:
-        result = dg.evaluate_automation_conditions(defs=defs, instance=self.instance, cursor=self.cursor,
-                                                   evaluation_time=NOW)  # fmt: skip
+        result = dg.evaluate_automation_conditions(
+            defs=defs, instance=self.instance, cursor=self.cursor, evaluation_time=NOW
+        )
         self.cursor = result.cursor
         return _requested(result)
 
@@ -39,12 +43,16 @@ class Daemon:
 
     def rated_in_a_run(self, run_id: str, partition: str, *, passed: bool) -> None:
         """rated_usage materialised by a run of its own, with one of its blocking dbt tests."""
-        check = dg.AssetCheckEvaluation(asset_key=RATED, check_name="rated_usage_reconciles_with_usage",
-                                        passed=passed, partition=partition)  # fmt: skip
+        check = dg.AssetCheckEvaluation(
+            asset_key=RATED, check_name="rated_usage_reconciles_with_usage", passed=passed, partition=partition
+        )
         for event_type, data in (
-            (DagsterEventType.ASSET_MATERIALIZATION, StepMaterializationData(dg.AssetMaterialization(RATED, partition=partition))),
+            (
+                DagsterEventType.ASSET_MATERIALIZATION,
+                StepMaterializationData(dg.AssetMaterialization(RATED, partition=partition)),
+            ),
             (DagsterEventType.ASSET_CHECK_EVALUATION, check),
-        ):  # fmt: skip
+        ):
             event = DagsterEvent(event_type_value=event_type.value, event_specific_data=data, job_name="rating_job")
             self.instance.report_dagster_event(event, run_id=run_id)
 

@@ -163,18 +163,23 @@ def _seed(conn: Any) -> tuple[uuid.UUID, uuid.UUID]:
         "insert into merchants (name, invoice_grace_period) values ('Late usage', interval '0') returning id"
     ).fetchone()[0]
     customer = uuid.uuid4()
-    conn.execute("insert into customers (merchant_id, id, name, currency) values (%s, %s, 'Acme', 'EUR')",
-                 [merchant, customer])  # fmt: skip
-    conn.execute("insert into skus (merchant_id, id, name, unit, currency) values (%s, %s, 'API calls', 'call', "
-                 "'EUR')", [merchant, SKU])  # fmt: skip
+    conn.execute(
+        "insert into customers (merchant_id, id, name, currency) values (%s, %s, 'Acme', 'EUR')", [merchant, customer]
+    )
+    conn.execute(
+        "insert into skus (merchant_id, id, name, unit, currency) values (%s, %s, 'API calls', 'call', 'EUR')",
+        [merchant, SKU],
+    )
     version = conn.execute(
         "insert into price_versions (merchant_id, sku_id, version, model, effective_from) "
         "values (%s, %s, 1, 'graduated', '2026-01-01') returning id",
         [merchant, SKU],
     ).fetchone()[0]
     for position, (up_to, unit_price) in enumerate(TIERS):
-        conn.execute("insert into price_tiers (price_version_id, position, up_to, unit_price) values (%s, %s, %s, %s)",
-                     [version, position, up_to, unit_price])  # fmt: skip
+        conn.execute(
+            "insert into price_tiers (price_version_id, position, up_to, unit_price) values (%s, %s, %s, %s)",
+            [version, position, up_to, unit_price],
+        )
     return merchant, customer
 
 
@@ -200,8 +205,14 @@ def test_late_usage_of_a_finalised_month_reaches_the_next_draft_by_itself(
     ch = create_client(own_databases.clickhouse_url)
     try:
         # 80 calls last month, rated and finalised: 80.00 EUR.
-        _store(ch, merchant, [(f"call-{n}", customer, "20", dt.datetime.combine(
-            last_month.replace(day=10), dt.time(9), dt.UTC)) for n in range(4)])  # fmt: skip
+        _store(
+            ch,
+            merchant,
+            [
+                (f"call-{n}", customer, "20", dt.datetime.combine(last_month.replace(day=10), dt.time(9), dt.UTC))
+                for n in range(4)
+            ],
+        )
         billed = graduated_cents(Decimal(80))
         with dg.DagsterInstance.from_config(str(dagster_home(stack))) as instance:  # the daemon's instance
             stages = [*pipeline.rating_stages(last_month), pipeline.finalization_stage(last_month)]
@@ -211,8 +222,14 @@ def test_late_usage_of_a_finalised_month_reaches_the_next_draft_by_itself(
         assert finalised == [(last_month, "finalized", 1, billed, last_month, Decimal(80), billed)]
 
         # 30 late calls for that day of last month (within the backdating window), sent hours later.
-        _store(ch, merchant, [(f"late-{n}", customer, "10", dt.datetime.combine(
-            last_month.replace(day=10), dt.time(15), dt.UTC)) for n in range(3)])  # fmt: skip
+        _store(
+            ch,
+            merchant,
+            [
+                (f"late-{n}", customer, "10", dt.datetime.combine(last_month.replace(day=10), dt.time(15), dt.UTC))
+                for n in range(3)
+            ],
+        )
     finally:
         ch.close()
 
@@ -233,7 +250,10 @@ def test_late_usage_of_a_finalised_month_reaches_the_next_draft_by_itself(
         waited = time.monotonic() - started
         runs = instance.get_runs()
         assert {run.status for run in runs} == {dg.DagsterRunStatus.SUCCESS}, [(r.run_id, r.status) for r in runs]
-        assert not {b.status for b in instance.get_backfills()} & {BulkActionStatus.FAILED, BulkActionStatus.FAILING,
-                                                                  BulkActionStatus.COMPLETED_FAILED}  # fmt: skip
+        assert not {b.status for b in instance.get_backfills()} & {
+            BulkActionStatus.FAILED,
+            BulkActionStatus.FAILING,
+            BulkActionStatus.COMPLETED_FAILED,
+        }
     assert invoices()[: len(finalised)] == finalised  # the finalised invoice is untouched
     print(f"the adjustment was on the next draft {waited:.0f} s after the daemon started")

@@ -26,8 +26,10 @@ SKU = uuid.UUID(int=9)  # the SKU _store gives events
 
 def _seed(conn: Any) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
     merchant = conn.execute("insert into merchants (name) values ('Pipeline') returning id").fetchone()[0]
-    conn.execute("insert into skus (merchant_id, id, name, unit, currency) values (%s, %s, 'API calls', 'call', "
-                 "'EUR')", [merchant, SKU])  # fmt: skip
+    conn.execute(
+        "insert into skus (merchant_id, id, name, unit, currency) values (%s, %s, 'API calls', 'call', 'EUR')",
+        [merchant, SKU],
+    )
     version = conn.execute(
         "insert into price_versions (merchant_id, sku_id, version, model, effective_from, minimum_charge) "
         "values (%s, %s, 1, 'graduated', '2026-01-01', 1) returning id",
@@ -64,20 +66,35 @@ def test_events_become_exact_invoices_and_re_runs_change_nothing(databases: Data
         merchant, a, b = _seed(conn)
     july = [dt.datetime(2026, 7, d, 9, tzinfo=dt.UTC) for d in (1, 15, 31)]
     # a: 4 + 8 + 2.5 = 14.5 calls (one event sent twice); b: 3 calls and a correction of -3.
-    _store(ch, merchant, [("p-1", a, "4", july[0]), ("p-2", a, "8", july[1]), ("p-3", a, "2.5", july[2]),
-                          ("p-4", b, "3", july[0]), ("p-5", b, "-3", july[2])])  # fmt: skip
+    _store(
+        ch,
+        merchant,
+        [
+            ("p-1", a, "4", july[0]),
+            ("p-2", a, "8", july[1]),
+            ("p-3", a, "2.5", july[2]),
+            ("p-4", b, "3", july[0]),
+            ("p-5", b, "-3", july[2]),
+        ],
+    )
     _store(ch, merchant, [("p-2", a, "8", july[1])])
     checks = _run(databases, pipeline.rating_stages(JULY))
     assert checks and all(check.passed for check in checks), [c.check_name for c in checks if not c.passed]
-    assert {c.check_name for c in checks} >= {"reconciles_with_clickhouse", "rated_usage_reconciles_with_usage",
-                                              "price_tiers_are_contiguous", "invoice_lines_sum_to_subtotals",
-                                              "invoice_lines_reconcile_with_rated_usage"}  # fmt: skip
+    assert {c.check_name for c in checks} >= {
+        "reconciles_with_clickhouse",
+        "rated_usage_reconciles_with_usage",
+        "price_tiers_are_contiguous",
+        "invoice_lines_sum_to_subtotals",
+        "invoice_lines_reconcile_with_rated_usage",
+    }
     with psycopg.connect(databases.postgres_url) as conn:
         first = _snapshot(conn, merchant)
     # a: 10 x 0.5 + 4.5 x 0.125 + 3 (tier 2's fee) = 8.5625 -> 8.56 EUR; b: net 0 with usage -> the 1.00 minimum.
     assert [(row[0], row[4]) for row in first["invoices"]] == [(a, 856), (b, 100)]
-    assert [row[3:] for row in first["lines"]] == [(Decimal("14.5"), Decimal("8.5625"), 856),
-                                                   (Decimal(0), Decimal(1), 100)]  # fmt: skip
+    assert [row[3:] for row in first["lines"]] == [
+        (Decimal("14.5"), Decimal("8.5625"), 856),
+        (Decimal(0), Decimal(1), 100),
+    ]
 
     # The same events and prices again: identical rows, no second invoice.
     _run(databases, pipeline.rating_stages(JULY))

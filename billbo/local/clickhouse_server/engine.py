@@ -47,25 +47,56 @@ _STREAMABLE = frozenset({"SELECT", "WITH", "("})
 # Arrow, Parquet, *WithNames..., Pretty...) are run whole.
 _STREAMABLE_FORMATS = frozenset(
     {
-        "native", "tabseparated", "tsv", "tsvraw", "tabseparatedraw", "raw", "csv", "rowbinary",
-        "jsoneachrow", "jsonlines", "ndjson", "jsoncompacteachrow", "jsonstringseachrow",
-        "lineasstring", "rawblob", "msgpack", "null",
+        "native",
+        "tabseparated",
+        "tsv",
+        "tsvraw",
+        "tabseparatedraw",
+        "raw",
+        "csv",
+        "rowbinary",
+        "jsoneachrow",
+        "jsonlines",
+        "ndjson",
+        "jsoncompacteachrow",
+        "jsonstringseachrow",
+        "lineasstring",
+        "rawblob",
+        "msgpack",
+        "null",
     }
-)  # fmt: skip
+)
 _NOT_STREAMABLE = "Streaming query is not supported"
 
 # Query-string parameters of the HTTP interface that are not ClickHouse settings.
 TRANSPORT_PARAMS = frozenset(
     {
-        "query", "database", "default_format", "session_id", "session_timeout", "session_check",
-        "query_id", "user", "password", "quota_key", "compress", "decompress", "buffer_size",
-        "wait_end_of_query", "client_protocol_version", "enable_http_compression",
-        "http_zlib_compression_level", "send_progress_in_http_headers",
-        "http_headers_progress_interval_ms", "cancel_http_readonly_queries_on_client_close",
-        "http_native_compression_disable_checksumming_on_decompress", "role", "stacktrace",
+        "query",
+        "database",
+        "default_format",
+        "session_id",
+        "session_timeout",
+        "session_check",
+        "query_id",
+        "user",
+        "password",
+        "quota_key",
+        "compress",
+        "decompress",
+        "buffer_size",
+        "wait_end_of_query",
+        "client_protocol_version",
+        "enable_http_compression",
+        "http_zlib_compression_level",
+        "send_progress_in_http_headers",
+        "http_headers_progress_interval_ms",
+        "cancel_http_readonly_queries_on_client_close",
+        "http_native_compression_disable_checksumming_on_decompress",
+        "role",
+        "stacktrace",
         "close_session",
     }
-)  # fmt: skip
+)
 
 ROW_RETURNING = "READ_ONLY"
 _GET_IS_READONLY = (

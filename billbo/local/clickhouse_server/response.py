@@ -170,6 +170,12 @@ def exception_block(message: bytes, tag: str) -> bytes:
         message += b"\n"
     marker = tag.encode()
     return (
-        b"\r\n__exception__\r\n" + marker + b"\r\n" + message
-        + str(len(message)).encode() + b" " + marker + b"\r\n__exception__\r\n"
-    )  # fmt: skip
+        b"\r\n__exception__\r\n"
+        + marker
+        + b"\r\n"
+        + message
+        + str(len(message)).encode()
+        + b" "
+        + marker
+        + b"\r\n__exception__\r\n"
+    )

@@ -29,8 +29,14 @@ def test_an_access_token_reads_back_until_it_expires() -> None:
 
 def test_only_access_tokens_are_read_as_such() -> None:
     claims = _claims()
-    payload = {"sub": str(claims.user_id), "mid": str(claims.merchant_id), "sid": str(claims.session_id),
-               "role": claims.role, "typ": "refresh", "exp": dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)}  # fmt: skip
+    payload = {
+        "sub": str(claims.user_id),
+        "mid": str(claims.merchant_id),
+        "sid": str(claims.session_id),
+        "role": claims.role,
+        "typ": "refresh",
+        "exp": dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5),
+    }
     other = SecretStr(jwt.encode(payload, SECRET, algorithm=tokens.ALGORITHM))
     assert tokens.read_access_token(other, SECRET) is None
 

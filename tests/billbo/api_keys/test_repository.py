@@ -33,9 +33,13 @@ def test_a_key_is_listed_found_by_digest_and_revoked_once(pg: Conn) -> None:
     user_id = accounts.create_user(pg, merchant_id=merchant_id, email=email, password_hash="x", role="owner")
     key = keys.generate()
     key_id = repository.create(
-        pg, merchant_id=merchant_id, name="production", prefix=keys.display_prefix(key), key_sha256=keys.digest(key),
+        pg,
+        merchant_id=merchant_id,
+        name="production",
+        prefix=keys.display_prefix(key),
+        key_sha256=keys.digest(key),
         created_by=user_id,
-    )  # fmt: skip
+    )
 
     listed = repository.list_keys(pg, merchant_id)
     assert [(k["id"], k["name"], k["prefix"], k["created_by"], k["revoked_at"]) for k in listed] == [

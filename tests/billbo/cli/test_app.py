@@ -134,8 +134,10 @@ def test_up_serves_everything_and_ctrl_c_leaves_no_process(env: dict[str, str]) 
             body = readyz(env[port_var])
             assert body["status"] == "ready"
             assert {name for name, check in body["checks"].items() if check["ok"]} == {  # type: ignore[attr-defined]
-                "postgres", "clickhouse", "migrations",
-            }  # fmt: skip
+                "postgres",
+                "clickhouse",
+                "migrations",
+            }
         names = [line.split()[0] for line in up.output if line.split()]
         assert names[:7] == ["postgres", "clickhouse", "migrations", "ingest", "dashboard", "dagster", "scheduler"]
         assert f"127.0.0.1:{env['BILLBO_INGEST_PORT']}" in up.output[3]

@@ -25,10 +25,13 @@ def test_rate_a_period_then_close_it(databases: Databases, ch: Client, tmp_path:
     with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
         merchant = conn.execute("insert into merchants (name) values ('Rated') returning id").fetchone()[0]  # type: ignore[index]
         customer = uuid.uuid4()
-        conn.execute("insert into customers (merchant_id, id, name, currency) values (%s, %s, 'C', 'USD')",
-                     [merchant, customer])  # fmt: skip
-        conn.execute("insert into skus (merchant_id, id, name, unit, currency) values (%s, %s, 'S', 'u', 'USD')",
-                     [merchant, uuid.UUID(int=9)])  # fmt: skip
+        conn.execute(
+            "insert into customers (merchant_id, id, name, currency) values (%s, %s, 'C', 'USD')", [merchant, customer]
+        )
+        conn.execute(
+            "insert into skus (merchant_id, id, name, unit, currency) values (%s, %s, 'S', 'u', 'USD')",
+            [merchant, uuid.UUID(int=9)],
+        )
         conn.execute(
             "insert into price_versions (merchant_id, sku_id, version, model, effective_from, package_size, "
             "package_price) values (%s, %s, 1, 'package', '2026-01-01', 10, 2.50)",
@@ -39,8 +42,12 @@ def test_rate_a_period_then_close_it(databases: Databases, ch: Client, tmp_path:
     _store(ch, merchant, [(f"apr-{i}", customer, "8.333333333333", at) for i, at in enumerate(april)])
     _store(ch, merchant, [("apr-0", customer, "8.333333333333", april[0])])
     env = {k: v for k, v in os.environ.items() if not k.startswith("BILLBO_")}
-    env.update(BILLBO_POSTGRES_URL=databases.postgres_url, BILLBO_CLICKHOUSE_URL=databases.clickhouse_url,
-               BILLBO_DATA_DIR=str(tmp_path), DAGSTER_HOME=str(tmp_path))  # fmt: skip
+    env.update(
+        BILLBO_POSTGRES_URL=databases.postgres_url,
+        BILLBO_CLICKHOUSE_URL=databases.clickhouse_url,
+        BILLBO_DATA_DIR=str(tmp_path),
+        DAGSTER_HOME=str(tmp_path),
+    )
     rated = subprocess.run(
         [BILLBO, "rate", "--period", "2026-04"], env=env, capture_output=True, text=True, timeout=600
     )

@@ -11,8 +11,13 @@ from billbo.migrations.runner import Databases
 def test_location_from_url() -> None:
     where = ClickHouseLocation.parse("https://ana:p%40ss@ch.example.com/billing")
     assert (where.host, where.port, where.database, where.username, where.password, where.secure) == (
-        "ch.example.com", 8443, "billing", "ana", "p@ss", True,
-    )  # fmt: skip
+        "ch.example.com",
+        8443,
+        "billing",
+        "ana",
+        "p@ss",
+        True,
+    )
     assert ClickHouseLocation.parse("http://localhost").port == 8123
     assert ClickHouseLocation.parse("http://localhost").database == "default"
     assert ClickHouseLocation.parse("http://u:secret@h:9000/db").display() == "http://h:9000/db"

@@ -62,9 +62,15 @@ def live_apis(
     server_settings: Settings, databases: Databases, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveApis]:
     settings = server_settings.model_copy(
-        update={"env": "development", "log_format": "console", "log_level": "DEBUG", "ingest_port": free_port(),
-                "dashboard_port": free_port(), "data_dir": tmp_path_factory.mktemp("live-apis")}
-    )  # fmt: skip
+        update={
+            "env": "development",
+            "log_format": "console",
+            "log_level": "DEBUG",
+            "ingest_port": free_port(),
+            "dashboard_port": free_port(),
+            "data_dir": tmp_path_factory.mktemp("live-apis"),
+        }
+    )
     log_dir = settings.data_path / "logs"
     env = service_env(settings, databases)
     services: list[Service] = []
@@ -85,8 +91,10 @@ def live_apis(
 
 def sign_up(live: LiveApis, organisation: str = "Fuzz Inc") -> Session:
     email = f"owner-{uuid.uuid4().hex[:10]}@example.com"
-    response = httpx.post(f"{live.dashboard_url}/api/auth/signup",
-                          json={"email": email, "password": PASSWORD, "organisation": organisation})  # fmt: skip
+    response = httpx.post(
+        f"{live.dashboard_url}/api/auth/signup",
+        json={"email": email, "password": PASSWORD, "organisation": organisation},
+    )
     assert response.status_code == 201, response.text
     return Session(email, PASSWORD, dict(response.cookies))
 

@@ -60,8 +60,12 @@ def _config(path: Path, prefix: str) -> Path:
 
 def _operations(base_url: str) -> int:
     document = httpx.get(f"{base_url}/openapi.json").json()
-    return sum(1 for item in document["paths"].values() for method in item if method in {"get", "put", "post",
-                                                                                          "patch", "delete"})  # fmt: skip
+    return sum(
+        1
+        for item in document["paths"].values()
+        for method in item
+        if method in {"get", "put", "post", "patch", "delete"}
+    )
 
 
 def _run(
@@ -71,8 +75,18 @@ def _run(
     (health, metrics) have too few distinct inputs to reach their share."""
     per_operation = math.ceil(spread * FUZZ_CASES / _operations(base_url))
     config = _config(tmp_path / "schemathesis.toml", prefix)
-    argv = [str(SCHEMATHESIS), "--config-file", str(config), "run",
-            f"{base_url}/openapi.json", "--max-examples", str(per_operation), "--no-color", "--workers", "1"]  # fmt: skip
+    argv = [
+        str(SCHEMATHESIS),
+        "--config-file",
+        str(config),
+        "run",
+        f"{base_url}/openapi.json",
+        "--max-examples",
+        str(per_operation),
+        "--no-color",
+        "--workers",
+        "1",
+    ]
     if SEED != "random":
         argv += ["--seed", SEED]
     for name, value in headers.items():
@@ -80,8 +94,9 @@ def _run(
     for path in exclude:
         argv += ["--exclude-path", path]
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.billbo.http.fuzz_hooks", "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(argv, capture_output=True, text=True, timeout=TIME_LIMIT, cwd=tmp_path, env=env,
-                            check=False)  # fmt: skip
+    result = subprocess.run(
+        argv, capture_output=True, text=True, timeout=TIME_LIMIT, cwd=tmp_path, env=env, check=False
+    )
     report = result.stdout + result.stderr
     assert result.returncode == 0, report[-20_000:]
     return report

@@ -45,16 +45,20 @@ def test_no_secret_of_an_error_path_is_logged(live_apis: LiveApis, live_merchant
         == 422
     )
     nul_signup = b'{"email": "%s", "password": "%s", "organisation": "A\\u0000"}' % (email.encode(), PASSWORD.encode())
-    assert dashboard.post("/api/auth/signup", content=nul_signup,
-                          headers={"Content-Type": "application/json"}).status_code == 422  # fmt: skip
+    assert (
+        dashboard.post("/api/auth/signup", content=nul_signup, headers={"Content-Type": "application/json"}).status_code
+        == 422
+    )
     session = sign_up(live_apis)
     secrets += session.cookies.values()
     taken = dashboard.post("/api/auth/signup", json={"email": session.email, "password": PASSWORD, "organisation": "B"})
     assert taken.status_code == 409
     wrong = "wrong password, twelve+ chars"
     secrets.append(wrong)
-    statuses = [dashboard.post("/api/auth/login", json={"email": session.email, "password": wrong}).status_code
-                for _ in range(6)]  # fmt: skip
+    statuses = [
+        dashboard.post("/api/auth/login", json={"email": session.email, "password": wrong}).status_code
+        for _ in range(6)
+    ]
     assert statuses[0] == 401 and statuses[-1] == 429
 
     # A session used with a planted CSRF token, then its secrets: a new API key and an invitation.
@@ -63,8 +67,11 @@ def test_no_secret_of_an_error_path_is_logged(live_apis: LiveApis, live_merchant
     created = dashboard.post("/api/api-keys", json={"name": "ci"}, headers=session.headers)
     assert created.status_code == 201, created.text
     secrets.append(created.json()["key"])
-    invited = dashboard.post("/api/members/invitations", json={"email": f"bo-{uuid.uuid4().hex[:6]}@example.com",
-                                                                "role": "member"}, headers=session.headers)  # fmt: skip
+    invited = dashboard.post(
+        "/api/members/invitations",
+        json={"email": f"bo-{uuid.uuid4().hex[:6]}@example.com", "role": "member"},
+        headers=session.headers,
+    )
     assert invited.status_code == 201, invited.text
     token = parse_qs(urlsplit(invited.json()["link"]).query)["token"][0]
     secrets.append(token)

@@ -29,8 +29,9 @@ def _seed(conn: Any) -> tuple[uuid.UUID, list[uuid.UUID]]:
     )
     customers = [uuid.uuid4(), uuid.uuid4()]
     for customer, quantity in zip(customers, ("3", "1.2"), strict=True):  # 1.5 JPY and 0.6 JPY
-        conn.execute("insert into usage_daily values (%s, %s, %s, '2026-02-10', %s, 2, 1)",
-                     [merchant, customer, sku, quantity])  # fmt: skip
+        conn.execute(
+            "insert into usage_daily values (%s, %s, %s, '2026-02-10', %s, 2, 1)", [merchant, customer, sku, quantity]
+        )
     return merchant, customers
 
 

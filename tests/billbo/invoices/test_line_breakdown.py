@@ -53,8 +53,18 @@ def _lines(conn: psycopg.Connection[Any], merchant: uuid.UUID) -> list[tuple[Any
 
 
 def _steps(*steps: tuple[int, str, str | None, str, str, str]) -> list[dict[str, Any]]:
-    return [{"tier": tier, "from": lower, "up_to": up_to, "quantity": quantity, "unit_price": unit_price,
-             "flat_fee": "0", "amount": amount} for tier, lower, up_to, quantity, unit_price, amount in steps]  # fmt: skip
+    return [
+        {
+            "tier": tier,
+            "from": lower,
+            "up_to": up_to,
+            "quantity": quantity,
+            "unit_price": unit_price,
+            "flat_fee": "0",
+            "amount": amount,
+        }
+        for tier, lower, up_to, quantity, unit_price, amount in steps
+    ]
 
 
 def test_lines_store_what_priced_them_and_adjustments_what_was_billed_before(databases: Databases) -> None:
@@ -65,19 +75,36 @@ def test_lines_store_what_priced_them_and_adjustments_what_was_billed_before(dat
         service.refresh_drafts(conn, MARCH)
         # 12 GB, 5 free: 7 billable, all in the first tier: 7.00 USD (above the 2.00 minimum).
         assert _lines(conn, merchant) == [
-            (MARCH, "draft", MARCH, Decimal(12), 700, Decimal(7), Decimal(5),
-             _steps((1, "0", "10", "7", "1", "7")), Decimal(0), None, None),
-        ]  # fmt: skip
+            (
+                MARCH,
+                "draft",
+                MARCH,
+                Decimal(12),
+                700,
+                Decimal(7),
+                Decimal(5),
+                _steps((1, "0", "10", "7", "1", "7")),
+                Decimal(0),
+                None,
+                None,
+            ),
+        ]
         # The invoicing stage's reconciliation check compares the stored breakdown with rated usage too.
         assert [row for row in service.drafts_versus_rated_usage(conn, MARCH) if row[0] == merchant] == []
-        conn.execute("update invoice_lines set minimum_top_up = 1 where invoice_id in "
-                     "(select id from invoices where merchant_id = %s)", [merchant])  # fmt: skip
+        conn.execute(
+            "update invoice_lines set minimum_top_up = 1 where invoice_id in "
+            "(select id from invoices where merchant_id = %s)",
+            [merchant],
+        )
         mine = [row for row in service.drafts_versus_rated_usage(conn, MARCH) if row[0] == merchant]
         assert mine == [(merchant, customer, sku)]
         service.finalize_due(conn, dt.datetime(2025, 4, 2, tzinfo=dt.UTC), MARCH)  # refreshes it first
         with pytest.raises(psycopg.errors.CheckViolation), conn.transaction():
-            conn.execute("update invoice_lines set tier_breakdown = '[]' where invoice_id in "
-                         "(select id from invoices where merchant_id = %s)", [merchant])  # fmt: skip
+            conn.execute(
+                "update invoice_lines set tier_breakdown = '[]' where invoice_id in "
+                "(select id from invoices where merchant_id = %s)",
+                [merchant],
+            )
     # 6 GB more for March arrive late: 18 GB, 13 billable: 10 x 1.00 + 3 x 0.10 = 10.30 USD.
     with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
         conn.execute("insert into usage_daily values (%s, %s, %s, '2025-03-25', 6, 1, 2)", [merchant, customer, sku])
@@ -88,11 +115,33 @@ def test_lines_store_what_priced_them_and_adjustments_what_was_billed_before(dat
     # The finalised line kept what priced it; April's adjustment line stores March rated again
     # as a whole (its tiers, 13 billable) and what March's invoice billed (12 GB, 7.00 USD).
     assert lines == [
-        (MARCH, "finalized", MARCH, Decimal(12), 700, Decimal(7), Decimal(5),
-         _steps((1, "0", "10", "7", "1", "7")), Decimal(0), None, None),
-        (APRIL, "draft", MARCH, Decimal(6), 330, Decimal(13), Decimal(5),
-         _steps((1, "0", "10", "10", "1", "10"), (2, "10", None, "3", "0.1", "0.3")), Decimal(0), Decimal(12), 700),
-    ]  # fmt: skip
+        (
+            MARCH,
+            "finalized",
+            MARCH,
+            Decimal(12),
+            700,
+            Decimal(7),
+            Decimal(5),
+            _steps((1, "0", "10", "7", "1", "7")),
+            Decimal(0),
+            None,
+            None,
+        ),
+        (
+            APRIL,
+            "draft",
+            MARCH,
+            Decimal(6),
+            330,
+            Decimal(13),
+            Decimal(5),
+            _steps((1, "0", "10", "10", "1", "10"), (2, "10", None, "3", "0.1", "0.3")),
+            Decimal(0),
+            Decimal(12),
+            700,
+        ),
+    ]
 
 
 @pytest.fixture(scope="module")

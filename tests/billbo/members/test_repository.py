@@ -27,8 +27,13 @@ def test_a_removed_seat_is_gone_its_email_free_and_its_sessions_ended(pg: Conn) 
     found = repository.member(pg, merchant_id, member)
     assert found is not None
     family = uuid.uuid4()
-    accounts.store_refresh(pg, user_id=member, family_id=family, token_sha256=tokens.digest("t"),
-                           expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1))  # fmt: skip
+    accounts.store_refresh(
+        pg,
+        user_id=member,
+        family_id=family,
+        token_sha256=tokens.digest("t"),
+        expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
+    )
     assert accounts.user_in_session(pg, member, family) is not None
 
     repository.remove(pg, member)
@@ -57,9 +62,14 @@ def test_an_invitation_is_found_by_its_token_digest_until_accepted(pg: Conn) -> 
     token = "an invitation token"
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
     created = repository.create_invitation(
-        pg, merchant_id=merchant_id, email="bo@acme.test", role="viewer", token_sha256=tokens.digest(token),
-        invited_by=owner, expires_at=expires,
-    )  # fmt: skip
+        pg,
+        merchant_id=merchant_id,
+        email="bo@acme.test",
+        role="viewer",
+        token_sha256=tokens.digest(token),
+        invited_by=owner,
+        expires_at=expires,
+    )
     assert (created.email, created.role, created.accepted_at) == ("bo@acme.test", "viewer", None)
     assert repository.pending_invitations(pg, merchant_id) == [created]
     assert repository.invitation_by_digest(pg, tokens.digest(token)) == created

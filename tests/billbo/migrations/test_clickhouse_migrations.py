@@ -35,9 +35,14 @@ def _event(merchant: uuid.UUID, event_id: str, amount: str, sent_at: str, ingest
     import datetime as dt
 
     return [
-        merchant, event_id, uuid.UUID(int=1), uuid.UUID(int=2), Decimal(amount),
-        dt.datetime.fromisoformat(sent_at), dt.datetime.fromisoformat(ingested_at),
-    ]  # fmt: skip
+        merchant,
+        event_id,
+        uuid.UUID(int=1),
+        uuid.UUID(int=2),
+        Decimal(amount),
+        dt.datetime.fromisoformat(sent_at),
+        dt.datetime.fromisoformat(ingested_at),
+    ]
 
 
 def test_migrating_again_applies_nothing(scratch_db: tuple[Client, str], settings: Settings) -> None:

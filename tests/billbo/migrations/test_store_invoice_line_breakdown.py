@@ -84,8 +84,10 @@ def test_lines_get_the_breakdown_that_still_matches_them_and_the_others_none(bef
     url, migrations = before
     with psycopg.connect(url, autocommit=True) as conn:
         merchant = conn.execute("insert into merchants (name) values ('Old') returning id").fetchone()[0]  # type: ignore[index]
-        sku = conn.execute("insert into skus (merchant_id, name, unit, currency) values (%s, 'GB', 'GB', 'USD') "
-                           "returning id", [merchant]).fetchone()[0]  # type: ignore[index]  # fmt: skip
+        sku = conn.execute(
+            "insert into skus (merchant_id, name, unit, currency) values (%s, 'GB', 'GB', 'USD') returning id",
+            [merchant],
+        ).fetchone()[0]  # type: ignore[index]
         version = conn.execute(  # graduated: the first 10 GB at 1.00, then 0.10; 2 GB free
             "insert into price_versions (merchant_id, sku_id, version, model, effective_from, included_quantity) "
             "values (%s, %s, 1, 'graduated', '2026-01-01', 2) returning id",
@@ -109,14 +111,30 @@ def test_lines_get_the_breakdown_that_still_matches_them_and_the_others_none(bef
             "fresh": _line(conn, may[fresh], sku, version, "2026-05-01", 4, "2"),
             "stale": _line(conn, may[stale], sku, version, "2026-05-01", 5, "3"),
         }
-        rated = [(kept, "2026-04-01", 7, 1), (late, "2026-04-01", 12, 2), (fresh, "2026-05-01", 4, 1),
-                 (stale, "2026-05-01", 6, 1)]  # fmt: skip
+        rated = [
+            (kept, "2026-04-01", 7, 1),
+            (late, "2026-04-01", 12, 2),
+            (fresh, "2026-05-01", 4, 1),
+            (stale, "2026-05-01", 6, 1),
+        ]
         for customer, period, quantity, events in rated:
-            conn.execute(RATE, {"merchant": merchant, "customer": customer, "sku": sku, "period": period,
-                                "quantity": quantity, "events": events, "version": version})  # fmt: skip
+            conn.execute(
+                RATE,
+                {
+                    "merchant": merchant,
+                    "customer": customer,
+                    "sku": sku,
+                    "period": period,
+                    "quantity": quantity,
+                    "events": events,
+                    "version": version,
+                },
+            )
         for number, invoice in enumerate(april.values(), start=1):
-            conn.execute("update invoices set status = 'finalized', number = %s, finalized_at = now() where id = %s",
-                         [number, invoice])  # fmt: skip
+            conn.execute(
+                "update invoices set status = 'finalized', number = %s, finalized_at = now() where id = %s",
+                [number, invoice],
+            )
         frozen_before = conn.execute(f"select id, {FROZEN} from invoice_lines order by id").fetchall()
 
     pg_migrations.migrate(url, migrations)

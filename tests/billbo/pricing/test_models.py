@@ -56,8 +56,10 @@ def test_included_quantity_and_minimum_charge() -> None:
 def test_breakdown_explains_every_tier() -> None:
     lines = rate(GRADUATED, D(1500)).lines
     assert [(line.tier, line.quantity, line.tier_from, line.tier_up_to) for line in lines] == [
-        (1, D(100), D(0), D(100)), (2, D(900), D(100), D(1000)), (3, D(500), D(1000), None),
-    ]  # fmt: skip
+        (1, D(100), D(0), D(100)),
+        (2, D(900), D(100), D(1000)),
+        (3, D(500), D(1000), None),
+    ]
 
 
 @pytest.mark.parametrize(

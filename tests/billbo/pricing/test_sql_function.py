@@ -34,8 +34,10 @@ def tier_lists(draw: Any) -> tuple[Tier, ...]:
 @st.composite
 def prices(draw: Any) -> Price:
     model = draw(st.sampled_from(["per_unit", "graduated", "volume", "package"]))
-    common = {"included_quantity": draw(st.sampled_from([Decimal(0), Decimal(100), Decimal("0.5")])),
-              "minimum_charge": draw(st.sampled_from([Decimal(0), Decimal(5), Decimal("12.34")]))}  # fmt: skip
+    common = {
+        "included_quantity": draw(st.sampled_from([Decimal(0), Decimal(100), Decimal("0.5")])),
+        "minimum_charge": draw(st.sampled_from([Decimal(0), Decimal(5), Decimal("12.34")])),
+    }
     if model == "per_unit":
         return Price(model, unit_price=draw(rates), **common)
     if model == "package":
@@ -51,13 +53,27 @@ def conn(databases: Databases) -> Any:
 
 
 def _call(conn: Any, function: str, price: Price, quantity: Decimal) -> Any:
-    tiers = [{"up_to": None if t.up_to is None else str(t.up_to), "unit_price": str(t.unit_price),
-              "flat_fee": str(t.flat_fee)} for t in price.tiers]  # fmt: skip
+    tiers = [
+        {
+            "up_to": None if t.up_to is None else str(t.up_to),
+            "unit_price": str(t.unit_price),
+            "flat_fee": str(t.flat_fee),
+        }
+        for t in price.tiers
+    ]
     row = conn.execute(
         f"select {function}(%s, %s, %s, %s, %s::jsonb, %s, %s, %s)",
-        [price.model, price.unit_price, price.package_size, price.package_price, json.dumps(tiers),
-         price.included_quantity, price.minimum_charge, quantity],
-    ).fetchone()  # fmt: skip
+        [
+            price.model,
+            price.unit_price,
+            price.package_size,
+            price.package_price,
+            json.dumps(tiers),
+            price.included_quantity,
+            price.minimum_charge,
+            quantity,
+        ],
+    ).fetchone()
     return row[0]
 
 
@@ -70,15 +86,26 @@ def _number(value: str | None) -> Decimal | None:
 
 
 def breakdown(rating: Rating) -> list[tuple[Any, ...]]:
-    return [(line.tier, line.tier_from, line.tier_up_to, line.quantity, line.unit_price, line.flat_fee, line.amount)
-            for line in rating.lines]  # fmt: skip
+    return [
+        (line.tier, line.tier_from, line.tier_up_to, line.quantity, line.unit_price, line.flat_fee, line.amount)
+        for line in rating.lines
+    ]
 
 
 def sql_breakdown(conn: Any, price: Price, quantity: Decimal) -> tuple[list[tuple[Any, ...]], Decimal, Decimal]:
     rating = _call(conn, "billbo_rating", price, quantity)
-    lines = [(line["tier"], _number(line["from"]), _number(line["up_to"]), Decimal(line["quantity"]),
-              Decimal(line["unit_price"]), Decimal(line["flat_fee"]), Decimal(line["amount"]))
-             for line in rating["lines"]]  # fmt: skip
+    lines = [
+        (
+            line["tier"],
+            _number(line["from"]),
+            _number(line["up_to"]),
+            Decimal(line["quantity"]),
+            Decimal(line["unit_price"]),
+            Decimal(line["flat_fee"]),
+            Decimal(line["amount"]),
+        )
+        for line in rating["lines"]
+    ]
     return lines, Decimal(rating["minimum_top_up"]), Decimal(rating["amount"])
 
 
@@ -96,8 +123,12 @@ def test_a_known_case(conn: Any) -> None:
 
 
 def test_a_known_breakdown(conn: Any) -> None:
-    price = Price("volume", tiers=(Tier(Decimal(100), Decimal("0.10")), Tier(None, Decimal("0.01"), Decimal(2))),
-                  included_quantity=Decimal(10), minimum_charge=Decimal(5))  # fmt: skip
+    price = Price(
+        "volume",
+        tiers=(Tier(Decimal(100), Decimal("0.10")), Tier(None, Decimal("0.01"), Decimal(2))),
+        included_quantity=Decimal(10),
+        minimum_charge=Decimal(5),
+    )
     # 160 used, 10 included: 150 units fall in tier 2 (above 100), so all 150 at 0.01 plus its 2.00 fee = 3.50,
     # topped up to the 5.00 minimum.
     lines, top_up, amount = sql_breakdown(conn, price, Decimal(160))

@@ -78,9 +78,11 @@ def test_no_token_or_password_reaches_the_logs(settings: Settings, dashboard_app
         assert browser.post("/api/auth/refresh").status_code == 200
         seen += [browser.cookies["bb_access"], browser.cookies["bb_refresh"]]
         assert browser.get("/api/me").status_code == 200
-        for body in (_signup(email=email, password=failed_password),  # taken
-                     _signup(password=failed_password, organisation="Ac\x00me"),  # unstorable
-                     _signup(password=failed_password, organisation="")):  # fmt: skip
+        for body in (
+            _signup(email=email, password=failed_password),  # taken
+            _signup(password=failed_password, organisation="Ac\x00me"),  # unstorable
+            _signup(password=failed_password, organisation=""),
+        ):
             assert browser.post("/api/auth/signup", json=body).status_code in {409, 422}
         assert browser.post("/api/auth/login", json={"email": email, "password": failed_password}).status_code == 401
         assert browser.post("/api/auth/refresh", headers={"X-CSRF-Token": "forged"}).status_code == 403

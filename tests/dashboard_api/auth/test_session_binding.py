@@ -134,8 +134,13 @@ def test_a_reused_refresh_token_stops_the_access_tokens_of_its_family(browser: B
 
 def test_an_access_token_without_a_session_is_refused(browser: Browser, settings: Settings) -> None:
     me = browser.signup()
-    claims = {"sub": me["user_id"], "mid": me["merchant_id"], "role": "owner", "typ": "access",
-              "exp": dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)}  # fmt: skip
+    claims = {
+        "sub": me["user_id"],
+        "mid": me["merchant_id"],
+        "role": "owner",
+        "typ": "access",
+        "exp": dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5),
+    }
     for extra in ({}, {"sid": str(uuid.uuid4())}, {"sid": 12}, {"sid": "not a uuid"}):
         browser.cookies.set("bb_access", jwt.encode({**claims, **extra}, settings.jwt_secret_value()))
         assert browser.get("/api/me").status_code == 401, extra

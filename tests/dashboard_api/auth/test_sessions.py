@@ -122,8 +122,9 @@ def test_tampered_or_expired_access_tokens_are_refused(browser: Browser, setting
     forged = jwt.encode(
         {**claims, "exp": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)}, "not-the-secret-but-long-enough-for-hs256!"
     )
-    expired = jwt.encode({**claims, "exp": dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)},
-                         settings.jwt_secret_value())  # fmt: skip
+    expired = jwt.encode(
+        {**claims, "exp": dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)}, settings.jwt_secret_value()
+    )
     for token in (forged, expired, "garbage"):
         browser.cookies.set("bb_access", token)
         assert browser.get("/api/me").status_code == 401

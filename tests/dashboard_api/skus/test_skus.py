@@ -26,8 +26,9 @@ GRADUATED = {
 
 
 def new_sku(browser: Browser, price: dict[str, Any] | None = None, currency: str = "USD") -> dict[str, Any]:
-    response = browser.post("/api/skus", json={"name": "API calls", "unit": "call", "currency": currency,
-                                               "price": price or GRADUATED})  # fmt: skip
+    response = browser.post(
+        "/api/skus", json={"name": "API calls", "unit": "call", "currency": currency, "price": price or GRADUATED}
+    )
     assert response.status_code == 201, response.text
     return dict(response.json())
 
@@ -47,8 +48,10 @@ def test_preview_gives_the_tier_breakdown_and_minor_units(browser: Browser) -> N
     sku = new_sku(browser)
     preview = browser.get(f"/api/skus/{sku['id']}/preview", params={"quantity": "1500.5"}).json()
     assert [(line["tier"], line["quantity"], line["amount"]) for line in preview["lines"]] == [
-        (1, "100", "10.00"), (2, "900", "47.00"), (3, "500.5", "5.005"),
-    ]  # fmt: skip
+        (1, "100", "10.00"),
+        (2, "900", "47.00"),
+        (3, "500.5", "5.005"),
+    ]
     assert preview["amount"] == "62.005"
     assert preview["amount_minor"] == 6201  # rounded once, half away from zero
     assert (preview["price_version"], preview["currency"]) == (1, "USD")
@@ -79,8 +82,10 @@ def test_a_price_may_start_in_the_past_until_an_invoice_bills_that_time(browser:
     this_period = periods.period_start(dt.datetime.now(dt.UTC))
     last_period = periods.period_start(this_period - dt.timedelta(days=1))
     sku = new_sku(browser)
-    backdated = browser.post(f"/api/skus/{sku['id']}/prices", json={
-        "price": {"model": "per_unit", "unit_price": "1"}, "effective_from": last_period.isoformat()})  # fmt: skip
+    backdated = browser.post(
+        f"/api/skus/{sku['id']}/prices",
+        json={"price": {"model": "per_unit", "unit_price": "1"}, "effective_from": last_period.isoformat()},
+    )
     assert backdated.status_code == 201, backdated.text
     versions = backdated.json()["versions"]
     assert {dt.datetime.fromisoformat(v["effective_from"]) for v in versions} == {last_period, this_period}
@@ -100,14 +105,22 @@ def test_a_price_may_start_in_the_past_until_an_invoice_bills_that_time(browser:
         conn.execute(
             "update invoices set status = 'finalized', number = 1, finalized_at = now() where id = %s", [invoice[0]]
         )
-    refused = browser.post(f"/api/skus/{sku['id']}/prices", json={
-        "price": {"model": "per_unit", "unit_price": "2"},
-        "effective_from": (last_period + dt.timedelta(days=3)).isoformat()})  # fmt: skip
+    refused = browser.post(
+        f"/api/skus/{sku['id']}/prices",
+        json={
+            "price": {"model": "per_unit", "unit_price": "2"},
+            "effective_from": (last_period + dt.timedelta(days=3)).isoformat(),
+        },
+    )
     assert refused.status_code == 409, refused.text
     assert refused.json()["error"]["details"][0]["field"] == "effective_from"
-    after_it = browser.post(f"/api/skus/{sku['id']}/prices", json={
-        "price": {"model": "per_unit", "unit_price": "2"},
-        "effective_from": (this_period + dt.timedelta(days=2)).isoformat()})  # fmt: skip
+    after_it = browser.post(
+        f"/api/skus/{sku['id']}/prices",
+        json={
+            "price": {"model": "per_unit", "unit_price": "2"},
+            "effective_from": (this_period + dt.timedelta(days=2)).isoformat(),
+        },
+    )
     assert after_it.status_code == 201, after_it.text
 
 

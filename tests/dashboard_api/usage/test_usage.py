@@ -28,8 +28,9 @@ def test_usage_by_day_and_estimated_cost(browser: Browser, shop: dict[str, Any])
 def test_unpriced_usage_is_listed_on_its_own(browser: Browser, shop: dict[str, Any]) -> None:
     rows = browser.get("/api/usage/unpriced").json()["rows"]
     assert {(r["customer_id"], r["sku_id"], r["quantity"]) for r in rows} == {
-        (shop["stranger"], shop["sku"], "2"), (shop["customer"], shop["unknown_sku"], "5"),
-    }  # fmt: skip
+        (shop["stranger"], shop["sku"], "2"),
+        (shop["customer"], shop["unknown_sku"], "5"),
+    }
 
 
 def test_usage_of_another_merchant_is_invisible(new_browser: Any, shop: dict[str, Any]) -> None:

@@ -53,11 +53,17 @@ def test_invalid_fields_are_named(ingest: TestClient, merchant: MerchantKey) -> 
         )
         assert unknown_currency.status_code == 422
         assert unknown_currency.json()["error"]["details"] == [
-            {"field": "currency", "message": "must be the upper-case ISO 4217 code of a currency BillBo bills in, "
-             "e.g. USD"}
-        ]  # fmt: skip
-    assert ingest.put("/v1/customers/not-a-uuid", json={"name": "X", "currency": "USD"},
-                      headers=merchant.headers).status_code == 422  # fmt: skip
+            {
+                "field": "currency",
+                "message": "must be the upper-case ISO 4217 code of a currency BillBo bills in, e.g. USD",
+            }
+        ]
+    assert (
+        ingest.put(
+            "/v1/customers/not-a-uuid", json={"name": "X", "currency": "USD"}, headers=merchant.headers
+        ).status_code
+        == 422
+    )
 
 
 @pytest.mark.parametrize(
@@ -77,9 +83,10 @@ def test_text_postgres_cannot_store_is_refused_naming_the_field(
 ) -> None:
     customer = uuid.uuid4()
     response = ingest.put(
-        f"/v1/customers/{customer}", content=body.encode(),
+        f"/v1/customers/{customer}",
+        content=body.encode(),
         headers={**merchant.headers, "Content-Type": "application/json"},
-    )  # fmt: skip
+    )
     assert response.status_code == 422, response.text
     assert [d["field"] for d in response.json()["error"]["details"]] == [field]
     with psycopg.connect(databases.postgres_url) as conn:

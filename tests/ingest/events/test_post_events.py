@@ -70,8 +70,12 @@ def test_a_batch_keeps_request_order_and_assigns_uuid7_ids(
 
 def test_amounts_are_kept_digit_for_digit(ingest: TestClient, merchant: MerchantKey, ch: Client) -> None:
     written = "12345678901234567890.123456789012"  # 32 significant digits: more than a float or Decimal's default
-    response = post(ingest, merchant, f'{{"customer_id": "{CUSTOMER}", "sku_id": "{SKU}", '
-                    f'"amount": {written}, "sent_at": "{now_iso()}", "event_id": "big"}}')  # fmt: skip
+    response = post(
+        ingest,
+        merchant,
+        f'{{"customer_id": "{CUSTOMER}", "sku_id": "{SKU}", '
+        f'"amount": {written}, "sent_at": "{now_iso()}", "event_id": "big"}}',
+    )
     assert response.status_code == 202, response.text
     assert stored(ch, merchant)[0][3] == Decimal(written)
 

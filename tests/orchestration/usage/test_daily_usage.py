@@ -49,8 +49,16 @@ def _usage(databases: Databases, merchant: uuid.UUID) -> list[tuple[object, ...]
 def test_a_day_of_usage_is_loaded_exactly_and_reloads_replace_it(databases: Databases, ch: Client) -> None:
     merchant, a, b = uuid.uuid4(), uuid.UUID(int=1), uuid.UUID(int=2)
     noon = dt.datetime(2026, 3, 14, 12, tzinfo=dt.UTC)
-    _store(ch, merchant, [("e1", a, "1.5", noon), ("e2", a, "0.000000000001", noon), ("e3", b, "-2", noon),
-                          ("e4", b, "7", noon + dt.timedelta(hours=13))])  # e4 is the next day  # fmt: skip
+    _store(
+        ch,
+        merchant,
+        [
+            ("e1", a, "1.5", noon),
+            ("e2", a, "0.000000000001", noon),
+            ("e3", b, "-2", noon),
+            ("e4", b, "7", noon + dt.timedelta(hours=13)),
+        ],
+    )  # e4 is the next day
     _store(ch, merchant, [("e1", a, "99", noon)])  # a duplicate: the first copy counts
     result = _materialize(databases)
     assert result.success

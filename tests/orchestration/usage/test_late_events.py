@@ -27,8 +27,14 @@ def test_only_days_with_new_events_are_reloaded(databases: Databases, ch: Client
     quiet = evaluate(databases, start)
     assert quiet.run_requests == []
     merchant = uuid.uuid4()
-    _store(ch, merchant, [("late-1", uuid.UUID(int=1), "1", dt.datetime(2026, 2, 3, 10, tzinfo=dt.UTC)),
-                          ("late-2", uuid.UUID(int=1), "1", dt.datetime(2026, 2, 5, 10, tzinfo=dt.UTC))])  # fmt: skip
+    _store(
+        ch,
+        merchant,
+        [
+            ("late-1", uuid.UUID(int=1), "1", dt.datetime(2026, 2, 3, 10, tzinfo=dt.UTC)),
+            ("late-2", uuid.UUID(int=1), "1", dt.datetime(2026, 2, 5, 10, tzinfo=dt.UTC)),
+        ],
+    )
     result = evaluate(databases, quiet.cursor or start)
     assert [r.partition_key for r in result.run_requests or []] == ["2026-02-03", "2026-02-05"]
     again = evaluate(databases, result.cursor)

@@ -78,10 +78,17 @@ def test_insert_100k_rows_and_read_them_back_exactly(client: Client) -> None:
     merchant = uuid.uuid4()
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     rows = [
-        [i, merchant, f"it's\tnote\n{i}", Decimal(i) / Decimal(1000), start + dt.timedelta(microseconds=i),
-         [str(i % 7)], None if i % 2 else str(i)]
+        [
+            i,
+            merchant,
+            f"it's\tnote\n{i}",
+            Decimal(i) / Decimal(1000),
+            start + dt.timedelta(microseconds=i),
+            [str(i % 7)],
+            None if i % 2 else str(i),
+        ]
         for i in range(ROWS)
-    ]  # fmt: skip
+    ]
     summary = client.insert("events", rows, column_names=["id", "merchant", "note", "amount", "sent_at", "tags", "ref"])
     assert summary.written_rows == ROWS
     count, total, nulls = client.query("SELECT count(), sum(amount), countIf(ref IS NULL) FROM events").result_rows[0]
@@ -101,8 +108,11 @@ def test_insert_100k_rows_and_read_them_back_exactly(client: Client) -> None:
 
 def test_reads_as_arrow_and_dataframe(client: Client) -> None:
     client.command("CREATE TABLE t (id UInt32, amount Decimal(38, 12), day Date) ENGINE = MergeTree ORDER BY id")
-    client.insert("t", [[i, Decimal("0.000000000001") * i, dt.date(2026, 1, 1 + i % 28)] for i in range(1000)],
-                  column_names=["id", "amount", "day"])  # fmt: skip
+    client.insert(
+        "t",
+        [[i, Decimal("0.000000000001") * i, dt.date(2026, 1, 1 + i % 28)] for i in range(1000)],
+        column_names=["id", "amount", "day"],
+    )
     table = client.query_arrow("SELECT id, amount FROM t ORDER BY id")
     assert isinstance(table, pa.Table)
     assert table.num_rows == 1000
@@ -199,8 +209,10 @@ def test_insert_data_in_the_body_after_the_query_parameter(clickhouse_port: int,
     gz = gzip.compress(b"3,c\n4,d\n")
     request = urllib.request.Request(
         f"http://127.0.0.1:{clickhouse_port}/?query=INSERT+INTO+{db}.b+FORMAT+CSV",
-        data=gz, headers={"Content-Encoding": "gzip"}, method="POST",
-    )  # fmt: skip
+        data=gz,
+        headers={"Content-Encoding": "gzip"},
+        method="POST",
+    )
     with urllib.request.urlopen(request) as response:
         assert response.status == 200
     assert (

@@ -125,8 +125,14 @@ def test_a_client_that_leaves_cancels_its_query(clickhouse_port: int, ch: Client
     running = 1
     while running and time.monotonic() < deadline:
         time.sleep(0.2)
-        running = int(str(ch.command(f"SELECT count() FROM system.processes WHERE query LIKE '%{marker}%' "
-                                     "AND query NOT LIKE '%system.processes%'")))  # fmt: skip
+        running = int(
+            str(
+                ch.command(
+                    f"SELECT count() FROM system.processes WHERE query LIKE '%{marker}%' "
+                    "AND query NOT LIKE '%system.processes%'"
+                )
+            )
+        )
     assert running == 0
 
 
