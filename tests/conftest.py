@@ -11,6 +11,7 @@ import shutil
 import socket
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -31,16 +32,30 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def data_dir() -> Iterator[Path]:
-    """The session's embedded servers' directory, outside pytest's temporary root: as root, the
-    Postgres server runs as the ``postgres`` user and must traverse every parent, and each new
-    pytest session (another suite on the machine, a CI run) makes that root private again."""
-    path = Path(tempfile.mkdtemp(prefix="billbo-test-data-"))
+@contextmanager
+def server_directory() -> Iterator[Path]:
+    """A directory for an embedded server, outside pytest's temporary root: as root, the Postgres
+    server runs as the ``postgres`` user and must traverse every parent, and each new pytest
+    session on the machine (another suite, a CI run) makes that root private again."""
+    path = Path(tempfile.mkdtemp(prefix="billbo-test-"))
     try:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Iterator[Path]:
+    """The directory of the session's embedded servers."""
+    with server_directory() as path:
+        yield path
+
+
+@pytest.fixture
+def server_dir() -> Iterator[Path]:
+    """A directory for a server this test starts itself."""
+    with server_directory() as path:
+        yield path
 
 
 @pytest.fixture(scope="session")

@@ -107,10 +107,10 @@ class Up:
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def env(server_dir: Path) -> dict[str, str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("BILLBO_")}
     environment.update(
-        BILLBO_DATA_DIR=str(tmp_path / "data"),
+        BILLBO_DATA_DIR=str(server_dir / "data"),
         BILLBO_LOCAL_POSTGRES_PORT=str(free_port()),
         BILLBO_LOCAL_CLICKHOUSE_PORT=str(free_port()),
         BILLBO_INGEST_PORT=str(free_port()),

@@ -13,8 +13,8 @@ from billbo.local.postgres import EmbeddedPostgres, PostgresNotFound, find_bin_d
 from tests.conftest import free_port
 
 
-def test_restart_finds_the_data_again(tmp_path: Path) -> None:
-    server = EmbeddedPostgres(root=tmp_path / "pg", port=free_port(), password_file=tmp_path / "pw", durable=False)
+def test_restart_finds_the_data_again(server_dir: Path) -> None:
+    server = EmbeddedPostgres(root=server_dir / "pg", port=free_port(), password_file=server_dir / "pw", durable=False)
     server.start()
     try:
         with psycopg.connect(server.url, autocommit=True) as conn:
@@ -31,7 +31,7 @@ def test_restart_finds_the_data_again(tmp_path: Path) -> None:
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(server.url, connect_timeout=1)
 
-    again = EmbeddedPostgres(root=tmp_path / "pg", port=free_port(), password_file=tmp_path / "pw", durable=False)
+    again = EmbeddedPostgres(root=server_dir / "pg", port=free_port(), password_file=server_dir / "pw", durable=False)
     again.start()
     try:
         with psycopg.connect(again.url) as conn:
@@ -40,8 +40,8 @@ def test_restart_finds_the_data_again(tmp_path: Path) -> None:
         again.stop()
 
 
-def test_password_authentication_is_required(tmp_path: Path) -> None:
-    server = EmbeddedPostgres(root=tmp_path / "pg", port=free_port(), password_file=tmp_path / "pw", durable=False)
+def test_password_authentication_is_required(server_dir: Path) -> None:
+    server = EmbeddedPostgres(root=server_dir / "pg", port=free_port(), password_file=server_dir / "pw", durable=False)
     server.start()
     try:
         wrong = server.url.replace(server.password, "wrong")
