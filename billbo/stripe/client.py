@@ -97,8 +97,8 @@ class StripeGateway:
         """The account the key belongs to: the check that a merchant's key works."""
         account = self._call(self._sdk.v1.accounts.retrieve_current)
         values = account.to_dict()
-        values["display_name"] = (values.get("settings") or {}).get("dashboard", {}).get("display_name")
-        return StripeAccount.model_validate(values)
+        dashboard = (values.get("settings") or {}).get("dashboard") or {}
+        return StripeAccount.model_validate({**values, "display_name": dashboard.get("display_name")})
 
     def retrieve_invoice(self, invoice_id: str) -> StripeInvoice:
         invoice = self._call(lambda: self._sdk.v1.invoices.retrieve(invoice_id))

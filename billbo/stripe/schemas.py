@@ -25,6 +25,7 @@ class StripeAccount(_StripeModel):
     country: str | None = None
     default_currency: Currency | None = None
     charges_enabled: bool | None = None
+    display_name: str | None = None  # settings.dashboard.display_name: what the merchant calls it
 
 
 class StripeCustomer(_StripeModel):

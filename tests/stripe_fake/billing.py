@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from aiohttp import web
+from localstripe import resources
 from localstripe.errors import UserError
 from localstripe.resources import (
     Customer,
@@ -29,7 +30,6 @@ from localstripe.resources import (
     try_convert_to_bool,
     try_convert_to_int,
 )
-from localstripe.webhooks import schedule_webhook
 
 from tests.stripe_fake.control import api_key
 
@@ -43,6 +43,10 @@ _sequences: dict[str, int] = {}
 
 def reset() -> None:
     _sequences.clear()
+
+
+def _announce(event_type: str, invoice: Any) -> None:
+    resources.schedule_webhook(Event(event_type, invoice))  # looked up now: the server replaces it
 
 
 def _invalid(message: str, *, param: str | None = None, code: str | None = None, status: int = 400) -> UserError:
@@ -138,7 +142,7 @@ def create_invoice(cls: Any, /, **params: Any) -> Any:
     invoice.billing_reason = "manual"
     invoice.attempted = False
     invoice.attempt_count = 0
-    schedule_webhook(Event("invoice.created", invoice))
+    _announce("invoice.created", invoice)
     return invoice
 
 
@@ -188,10 +192,10 @@ def _finalize(invoice: Any) -> None:
     token = secrets.token_urlsafe(24)
     invoice.hosted_invoice_url = f"https://invoice.stripe.com/i/acct_fake/test_{token}"
     invoice.invoice_pdf = f"https://pay.stripe.com/invoice/acct_fake/test_{token}/pdf"
-    schedule_webhook(Event("invoice.finalized", invoice))
+    _announce("invoice.finalized", invoice)
     if invoice.status == "paid":
         invoice.status_transitions["paid_at"] = int(time.time())
-        schedule_webhook(Event("invoice.paid", invoice))
+        _announce("invoice.paid", invoice)
 
 
 def finalize_invoice(id: str, auto_advance: Any = None, **params: Any) -> Any:
@@ -221,7 +225,7 @@ def send_invoice(id: str, **params: Any) -> Any:
         raise _invalid("You can't send a void invoice.", code="invoice_not_editable")
     if invoice.status == "draft":
         _finalize(invoice)
-    schedule_webhook(Event("invoice.sent", invoice))
+    _announce("invoice.sent", invoice)
     return invoice
 
 

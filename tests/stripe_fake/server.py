@@ -8,8 +8,10 @@ authentication and faults (``control``), then idempotency, then localstripe's ow
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
+from typing import Any
 
 from aiohttp import web
 from localstripe import resources, webhooks
@@ -24,13 +26,27 @@ def _never_touch_disk() -> None:
     resources.Store.try_load_from_disk = lambda self: None
 
 
+_deliveries: set[asyncio.Future[None]] = set()
+
+
+def _schedule_webhook(event: Any) -> None:
+    """localstripe's delivery (a second later, to every registered endpoint), but cancellable: a
+    reset must not let one test's events reach the next test's endpoint."""
+    delivery = asyncio.ensure_future(webhooks._send_webhook(event))
+    _deliveries.add(delivery)
+    delivery.add_done_callback(_deliveries.discard)
+
+
 def _reset_localstripe() -> None:
     resources.store.clear()
     webhooks._webhooks.clear()
+    for delivery in list(_deliveries):
+        delivery.cancel()
 
 
 def build_app() -> web.Application:
     _never_touch_disk()
+    resources.schedule_webhook = _schedule_webhook
     billing.patch_resources()
     from localstripe import server  # after the patches: it registers its routes on import
 

@@ -15,7 +15,7 @@ from billbo.stripe.client import StripeGateway
 from billbo.stripe.errors import StripeFailure, StripeKeyRejected, StripeRejected, StripeUnavailable
 from billbo.stripe.schemas import StripeCustomer, StripeInvoice
 from tests.billbo.stripe.conftest import GatewayFactory
-from tests.stripe_fake.process import FakeStripe, free_port
+from tests.stripe_fake.process import FakeStripe
 
 
 def _customer(gateway: StripeGateway, key: str = "customer-1") -> StripeCustomer:
@@ -42,6 +42,7 @@ def test_the_account_of_a_key_is_retrieved(gateway: StripeGateway) -> None:
     account = gateway.retrieve_account()
     assert account.id.startswith("acct_")
     assert account.default_currency == "USD" and account.charges_enabled
+    assert account.display_name and account.display_name.startswith("Fake account")
 
 
 def test_a_settings_built_gateway_uses_the_configured_api_base(fake_stripe: FakeStripe, api_key: str) -> None:
@@ -188,7 +189,7 @@ def test_a_server_that_is_not_there_is_a_retryable_connection_error(api_key: str
     with pytest.raises(StripeUnavailable) as unreachable:
         gateway.retrieve_account()
     assert unreachable.value.kind == "connection_error" and unreachable.value.http_status is None
-    assert free_port() > 0
+    assert unreachable.value.retryable
 
 
 def test_a_permanent_error_carries_stripes_message_and_code(gateway: StripeGateway) -> None:
