@@ -57,11 +57,14 @@ class _HttpClient(stripe.RequestsClient):
                 return True
         return bool(super()._should_retry(response, api_connection_error, num_retries, max_network_retries))
 
+    def close(self) -> None:
+        super().close()  # type: ignore[no-untyped-call]  # the SDK leaves it unannotated
+
 
 class StripeGateway:
     """One merchant's Stripe account, as the few calls BillBo's export makes."""
 
-    __slots__ = ("_api_key", "_sdk")
+    __slots__ = ("_api_key", "_http", "_sdk")
 
     def __init__(
         self,
@@ -72,11 +75,12 @@ class StripeGateway:
         timeout_seconds: float = 60.0,
     ) -> None:
         self._api_key = api_key
+        self._http = _HttpClient(timeout=timeout_seconds)
         self._sdk = stripe.StripeClient(
             api_key.get_secret_value(),
             base_addresses={"api": api_base.rstrip("/")},
             max_network_retries=max_network_retries,
-            http_client=_HttpClient(timeout=timeout_seconds),
+            http_client=self._http,
         )
 
     @classmethod
@@ -90,6 +94,16 @@ class StripeGateway:
 
     def __repr__(self) -> str:
         return "StripeGateway(<api key hidden>)"
+
+    def close(self) -> None:
+        """Close this thread's pooled connections (a gateway used from many threads has one pool each)."""
+        self._http.close()
+
+    def __enter__(self) -> StripeGateway:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     # Reads
 

@@ -6,9 +6,9 @@ amounts are integers in the currency's minor unit, as Stripe sends them.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 InvoiceStatus = Literal["draft", "open", "paid", "uncollectible", "void"]
 CollectionMethod = Literal["charge_automatically", "send_invoice"]
@@ -66,6 +66,16 @@ class StripeInvoiceLine(_StripeModel):
     currency: Currency
     description: str | None = None
     metadata: dict[str, str] = Field(default_factory=dict)
+    invoice_item: str | None = None  # the invoice item this line shows, if it shows one
+
+    @model_validator(mode="before")
+    @classmethod
+    def _invoice_item_from_parent(cls, values: Any) -> Any:
+        """Since API version 2025-03-31 the item is ``parent.invoice_item_details.invoice_item``."""
+        if isinstance(values, dict) and values.get("invoice_item") is None:
+            details = (values.get("parent") or {}).get("invoice_item_details") or {}
+            return {**values, "invoice_item": details.get("invoice_item")}
+        return values
 
 
 class WebhookEvent(_StripeModel):

@@ -257,12 +257,21 @@ def retrieve(cls: Any, id: str) -> Any:
     return found
 
 
+def _line_parent(line: Any) -> dict[str, Any] | None:
+    """What a line shows, as Stripe has written it since API version 2025-03-31 (``parent``)."""
+    if line.type != "invoiceitem":
+        return None
+    details = {"invoice": line.invoice, "invoice_item": line.invoice_item, "proration": line.proration}
+    return {"type": "invoice_item_details", "invoice_item_details": details, "subscription_item_details": None}
+
+
 def patch_resources() -> None:
     """Patch localstripe's classes and its table of extra routes. Must run before
     ``localstripe.server`` is imported: the server registers ``extra_apis`` when it is imported,
     before its generic ``/v1/invoices/{id}`` routes (aiohttp tries routes in the order added)."""
     StripeObject._api_retrieve = classmethod(retrieve)
     Invoice._api_create = classmethod(create_invoice)
+    InvoiceLineItem.parent = property(_line_parent)
     InvoiceItem._api_create = classmethod(create_invoice_item)
     extra_apis[:] = [route for route in extra_apis if route[:2] != ("GET", "/v1/invoices/{id}/lines")]
     extra_apis.extend(

@@ -51,7 +51,8 @@ def test_a_settings_built_gateway_uses_the_configured_api_base(fake_stripe: Fake
     assert [entry["path"] for entry in fake_stripe.requests()] == ["/v1/account"]
 
 
-def test_customer_draft_items_finalise_and_send(gateway: StripeGateway, fake_stripe: FakeStripe) -> None:
+def test_customer_draft_items_finalise_and_send(make_gateway: GatewayFactory, fake_stripe: FakeStripe) -> None:
+    gateway = make_gateway()
     customer = _customer(gateway)
     assert customer.metadata == {"billbo_customer_id": "customer-1"} and customer.email == "ada@example.test"
     draft = _draft(gateway, customer.id)
@@ -72,6 +73,7 @@ def test_customer_draft_items_finalise_and_send(gateway: StripeGateway, fake_str
         assert (item.invoice, item.amount, item.currency) == (draft.id, amount, "USD")
     lines = gateway.list_invoice_lines(draft.id)
     assert [(line.amount, line.metadata["billbo_line_id"]) for line in lines] == [(1234, "line-1"), (-200, "line-2")]
+    assert lines[-1].invoice_item == item.id
 
     final = gateway.finalize_invoice(draft.id, idempotency_key="finalize-invoice-1")
     assert final.status == "open" and final.number and final.hosted_invoice_url and final.invoice_pdf
@@ -81,6 +83,8 @@ def test_customer_draft_items_finalise_and_send(gateway: StripeGateway, fake_str
     assert gateway.retrieve_invoice(draft.id) == sent
     posted = [entry for entry in fake_stripe.requests() if entry["method"] == "POST"]
     assert all(entry["idempotency_key"] for entry in posted)  # every write carries the caller's key
+    with make_gateway() as another:
+        assert another.retrieve_invoice(draft.id).status == "open"
 
 
 def test_every_line_is_listed_across_pages(
