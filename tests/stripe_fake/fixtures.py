@@ -12,8 +12,8 @@ from tests.stripe_fake.process import FakeStripe, running_fake_stripe
 
 
 @pytest.fixture(scope="session")
-def fake_stripe_server() -> Iterator[FakeStripe]:
-    with running_fake_stripe() as fake:
+def fake_stripe_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeStripe]:
+    with running_fake_stripe(tmp_path_factory.mktemp("fake-stripe") / "fake_stripe.log") as fake:
         yield fake
 
 

@@ -6,15 +6,16 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from billbo.local.processes import spawn
 from billbo.settings import REPO_ROOT
 
 START_TIMEOUT_SECONDS = 30.0
@@ -72,44 +73,37 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_fake_stripe() -> Iterator[FakeStripe]:
-    """Start the fake, wait until it answers, yield it, and always stop it."""
+def running_fake_stripe(log_path: Path) -> Iterator[FakeStripe]:
+    """Start the fake (its output in ``log_path``), wait until it answers, yield it, and always stop
+    it; it also dies with this process, even on ``kill -9`` (``billbo.local.processes.spawn``)."""
     port = free_port()
-    with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.stripe_fake", "--port", str(port)],
-            cwd=REPO_ROOT,
-            env={
-                **os.environ,
-                "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
-            },
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    pythonpath = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
+    process = spawn(
+        [sys.executable, "-m", "tests.stripe_fake", "--port", str(port)],
+        log_path=log_path,
+        env={**os.environ, "PYTHONPATH": pythonpath},
+        cwd=REPO_ROOT,
+    )
+    try:
+        fake = FakeStripe(f"http://127.0.0.1:{port}")
+        _wait_until_up(fake, process, log_path)
+        yield fake
+    finally:
+        process.terminate()
         try:
-            fake = FakeStripe(f"http://127.0.0.1:{port}")
-            _wait_until_up(fake, process, output)
-            yield fake
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
-def _wait_until_up(fake: FakeStripe, process: subprocess.Popen[bytes], output: Any) -> None:
+def _wait_until_up(fake: FakeStripe, process: subprocess.Popen[bytes], log_path: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             if httpx.get(fake.url + "/_test/health", timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             time.sleep(0.05)
-    output.seek(0)
-    log = output.read().decode(errors="replace")
+    log = log_path.read_text(errors="replace") if log_path.exists() else ""
     raise RuntimeError(f"the fake Stripe did not start (exit code {process.poll()}):\n{log}")
