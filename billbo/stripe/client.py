@@ -2,8 +2,8 @@
 
 Every mutating call takes an explicit idempotency key, derived by the caller from BillBo's own ids
 (an invoice id, a line id), so a retry hours later, from another process, still reaches the object
-the first attempt created instead of making a second one. Stripe keeps keys for at least 24 hours;
-past that, callers look before they create (``list_invoice_lines`` finds a line by its
+the first attempt created instead of making a second one. Stripe may forget a key once it is 24
+hours old, so callers also look before they create (``list_invoice_lines`` finds a line by its
 ``billbo_line_id`` metadata).
 
 Retries: the SDK retries connection errors, 409 and 5xx with exponential backoff and jitter (0.5 s
