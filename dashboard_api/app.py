@@ -12,6 +12,7 @@ from dashboard_api.customers import router as customers
 from dashboard_api.events import router as events
 from dashboard_api.invoices import router as invoices
 from dashboard_api.members import router as members
+from dashboard_api.settings import router as settings_router
 from dashboard_api.skus import router as skus
 from dashboard_api.usage import router as usage
 
@@ -31,5 +32,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             events.router,
             usage.router,
             invoices.router,
+            settings_router.router,
         ],
     )

@@ -6,9 +6,11 @@ amounts are integers in the currency's minor unit, as Stripe sends them.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 InvoiceStatus = Literal["draft", "open", "paid", "uncollectible", "void"]
 CollectionMethod = Literal["charge_automatically", "send_invoice"]
@@ -88,3 +90,50 @@ class WebhookEvent(_StripeModel):
     api_version: str | None = None
     data_object: dict[str, object]
     account: str | None = None
+
+
+# The merchant's connection, as the dashboard API takes and shows it.
+
+SECRET_KEY_PATTERN = r"^(sk|rk)_(test|live)_[A-Za-z0-9]{8,247}$"  # noqa: S105 (a pattern, not a secret)
+WEBHOOK_SECRET_PATTERN = r"^whsec_[A-Za-z0-9+/=]{8,250}$"  # noqa: S105
+
+
+class StripeConnectionIn(BaseModel):
+    """The merchant's Stripe secret key (or restricted key) and its webhook signing secret. Both
+    are checked, sealed and never shown again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    secret_key: SecretStr = Field(
+        description="A secret key (sk_live_..., sk_test_...) or restricted key (rk_...) of the Stripe account.",
+        json_schema_extra={"pattern": SECRET_KEY_PATTERN, "writeOnly": True},
+    )
+    webhook_secret: SecretStr = Field(
+        description="The signing secret (whsec_...) of the webhook endpoint registered in Stripe.",
+        json_schema_extra={"pattern": WEBHOOK_SECRET_PATTERN, "writeOnly": True},
+    )
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key_shape(cls, value: SecretStr) -> SecretStr:
+        if not re.fullmatch(SECRET_KEY_PATTERN, value.get_secret_value()):
+            raise ValueError("must be a Stripe secret key (sk_live_..., sk_test_...) or restricted key (rk_...)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret_shape(cls, value: SecretStr) -> SecretStr:
+        if not re.fullmatch(WEBHOOK_SECRET_PATTERN, value.get_secret_value()):
+            raise ValueError("must be a Stripe webhook signing secret (whsec_...)")
+        return value
+
+
+class StripeConnection(BaseModel):
+    """What BillBo shows of a connection: never a secret, only the key's last four characters."""
+
+    connected: bool
+    account_id: str | None = None
+    key_last4: str | None = None
+    livemode: bool | None = None
+    connected_at: dt.datetime | None = None
+    webhook_url: str = Field(description="Register this URL in Stripe for invoice.* events.")
