@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 CollectionMethod = Literal["send_invoice", "charge_automatically"]
 
@@ -31,20 +31,22 @@ class BillingSettings(BaseModel):
     send_zero_amount_invoices: bool = Field(description="Whether invoices of 0 are exported to Stripe.")
 
 
+def _no_null_defaults(schema: dict[str, Any]) -> None:
+    """A left-out field keeps its value: the schema shows no ``null`` default to send."""
+    for field in schema.get("properties", {}).values():
+        field.pop("default", None)
+
+
 class BillingSettingsPatch(BaseModel):
-    """Only the fields sent change; ``null`` is refused (leave a field out to keep it)."""
+    """Only the fields sent change; ``null`` is refused (leave a field out to keep its value)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_no_null_defaults)
 
-    invoice_grace_period_minutes: GraceMinutes | None = None
-    backdating_window_days: BackdatingDays | None = None
-    collection_method: CollectionMethod | None = None
-    days_until_due: DaysUntilDue | None = None
-    send_zero_amount_invoices: bool | None = None
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError("may not be null: leave the field out to keep its value")
-        return value
+    # Typed without None, so a null is refused like any other wrong type (with one error naming the
+    # field, not one per member of a union). The None default only marks a field as left out:
+    # model_dump(exclude_unset=True) drops it, hence the type: ignore.
+    invoice_grace_period_minutes: GraceMinutes = Field(default=None)  # type: ignore[assignment]
+    backdating_window_days: BackdatingDays = Field(default=None)  # type: ignore[assignment]
+    collection_method: CollectionMethod = Field(default=None)  # type: ignore[arg-type]
+    days_until_due: DaysUntilDue = Field(default=None)  # type: ignore[assignment]
+    send_zero_amount_invoices: bool = Field(default=None)  # type: ignore[assignment]

@@ -28,7 +28,7 @@ from stripe_connections where merchant_id = %s
 """
 
 
-def connection(conn: Conn, merchant_id: uuid.UUID) -> ConnectionRow | None:
+def stripe_connection(conn: Conn, merchant_id: uuid.UUID) -> ConnectionRow | None:
     with conn.cursor(row_factory=class_row(ConnectionRow)) as cur:
         return cur.execute(_CONNECTION, [merchant_id]).fetchone()
 

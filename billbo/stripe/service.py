@@ -25,7 +25,7 @@ def webhook_url(base_url: str, merchant_id: uuid.UUID) -> str:
 
 
 def connection_status(conn: Conn, merchant_id: uuid.UUID, base_url: str) -> StripeConnection:
-    row = repository.connection(conn, merchant_id)
+    row = repository.stripe_connection(conn, merchant_id)
     url = webhook_url(base_url, merchant_id)
     if row is None:
         return StripeConnection(connected=False, webhook_url=url)

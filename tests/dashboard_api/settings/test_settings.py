@@ -58,6 +58,9 @@ def test_billing_settings_start_at_the_defaults_and_change_field_by_field(owner:
         ({"invoice_grace_period_minutes": -1}, "invoice_grace_period_minutes"),
         ({"collection_method": "cash"}, "collection_method"),
         ({"colour": "blue"}, "colour"),
+        ({"send_zero_amount_invoices": 0}, "send_zero_amount_invoices"),
+        ({"days_until_due": "5"}, "days_until_due"),
+        ({"days_until_due": 5.0}, "days_until_due"),
     ],
 )
 def test_bad_settings_are_refused_naming_the_field_and_nothing_changes(
