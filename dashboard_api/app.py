@@ -15,13 +15,14 @@ from dashboard_api.members import router as members
 from dashboard_api.settings import router as settings_router
 from dashboard_api.skus import router as skus
 from dashboard_api.usage import router as usage
+from dashboard_api.webhooks import router as webhooks
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         service="dashboard",
         title="BillBo dashboard API",
-        description="Accounts, seats, API keys, customers, SKUs and pricing, usage and invoices.",
+        description="Accounts, seats, API keys, customers, SKUs and pricing, usage and invoices; Stripe's webhooks.",
         settings=settings or get_settings(),
         routers=[
             auth.router,
@@ -33,5 +34,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             usage.router,
             invoices.router,
             settings_router.router,
+            webhooks.router,
         ],
     )

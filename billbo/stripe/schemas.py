@@ -83,13 +83,47 @@ class StripeInvoiceLine(_StripeModel):
 class WebhookEvent(_StripeModel):
     """A verified webhook event: its id (the deduplication key), type and the object it is about."""
 
-    id: str
+    id: str = Field(min_length=1, max_length=255)
     type: str
-    created: int
+    created: int = Field(ge=0, lt=253402300800)  # Unix seconds before the year 10000
     livemode: bool = False
     api_version: str | None = None
     data_object: dict[str, object]
     account: str | None = None
+
+
+class InvoiceStatusTransitions(_StripeModel):
+    finalized_at: int | None = Field(None, ge=0, lt=253402300800)
+    paid_at: int | None = Field(None, ge=0, lt=253402300800)
+
+
+class WebhookInvoice(_StripeModel):
+    """What an ``invoice.*`` event's object tells BillBo: which invoice, and what the export may
+    not have recorded yet (its number, page and the times it was finalised and paid)."""
+
+    object: Literal["invoice"]
+    id: str = Field(min_length=1, max_length=255)
+    number: str | None = None
+    hosted_invoice_url: str | None = None
+    status_transitions: InvoiceStatusTransitions = Field(default_factory=InvoiceStatusTransitions)
+
+
+# The states of an invoice's export (the ``invoice_export_state`` enum of migration 20).
+ExportState = Literal["pending", "exported", "paid", "payment_failed", "void", "uncollectible", "failed", "skipped"]
+WebhookOutcome = Literal["applied", "already_processed", "superseded", "unknown_invoice", "not_handled"]
+
+
+class WebhookReceipt(BaseModel):
+    """The answer to Stripe (shown in its dashboard's delivery log): the event and what BillBo did."""
+
+    event_id: str
+    outcome: WebhookOutcome = Field(
+        description="applied: the invoice's export state moved; already_processed: this event was handled "
+        "before (a redelivery); superseded: a later or final state is already recorded, nothing changed; "
+        "unknown_invoice: no invoice BillBo exported has this Stripe id; not_handled: an event type BillBo "
+        "does not act on."
+    )
+    state: ExportState | None = Field(None, description="The invoice's export state after this event, if it has one.")
 
 
 # The merchant's connection, as the dashboard API takes and shows it.

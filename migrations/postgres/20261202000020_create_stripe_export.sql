@@ -79,4 +79,8 @@ create table stripe_webhook_events (
     primary key (merchant_id, event_id)
 );
 
+-- When Stripe says the invoice was paid (its status_transitions.paid_at), set by the webhooks
+-- (billbo/stripe/payments.py) with the state `paid`.
+alter table invoice_exports add column paid_at timestamptz;
+
 -- migrate:down
