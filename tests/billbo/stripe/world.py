@@ -80,11 +80,13 @@ def build(
     collection_method: str = "send_invoice",
     account_id: str = "acct_fake",
     zero_invoice: bool = False,
+    merchant_id: uuid.UUID | None = None,
+    connect: bool = True,
 ) -> World:
     """One invoice per customer for ``period``, each with a usage line and an adjustment line for
     the month before (plus, with ``zero_invoice``, one more customer billed 0), all finalised."""
     with psycopg.connect(url) as conn:
-        merchant = merchants.create(conn, name=f"Export {uuid.uuid4().hex[:6]}")
+        merchant = merchant_id or merchants.create(conn, name=f"Export {uuid.uuid4().hex[:6]}")
         conn.execute("update merchants set collection_method = %s where id = %s", [collection_method, merchant])
         world = World(merchant)
         sku = conn.execute(
@@ -127,6 +129,8 @@ def build(
             conn.execute("update invoices set subtotal_minor = %s where id = %s", [sum(a for _, a in lines), invoice])
             invoicing.finalize(conn, invoice, invoicing.next_number(conn, merchant))
             world.invoices[invoice] = lines
+        if not connect:
+            return world
         box = SecretsBox.from_settings(settings)
         conn.execute(
             "insert into stripe_connections (merchant_id, secret_key_sealed, webhook_secret_sealed, account_id, "
