@@ -122,7 +122,12 @@ def test_a_crash_after_any_stripe_call_then_a_rerun_exports_exactly_once(
     clean = worlds.build(databases.postgres_url, stripe_settings, api_key)
     counting = _gateway_for(stripe_settings, None)
     made: list[CrashingGateway] = []
-    _run(databases, stripe_settings, clean, lambda row: made.append(counting(row)) or made[-1])
+
+    def keep(row: ConnectionRow) -> CrashingGateway:
+        made.append(counting(row))
+        return made[-1]
+
+    _run(databases, stripe_settings, clean, keep)
     total_calls = made[0].calls
     assert total_calls == 2 + 2 * (1 + 2 + 1 + 1)  # 2 customers; per invoice: draft, 2 items, finalize, send
 

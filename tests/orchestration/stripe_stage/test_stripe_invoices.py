@@ -24,7 +24,10 @@ def test_the_asset_exports_the_period_and_its_blocking_check_reconciles(
         "stripe": StripeResource(data_dir=str(settings.data_dir), api_base=fake_stripe.url, max_network_retries=1),
     }
     result = dg.materialize(
-        [stripe_invoices], resources=resources, partition_key=period.isoformat(), instance=dg.DagsterInstance.ephemeral()
+        [stripe_invoices],
+        resources=resources,
+        partition_key=period.isoformat(),
+        instance=dg.DagsterInstance.ephemeral(),
     )
     assert result.success
     (materialization,) = result.asset_materializations_for_node("stripe_invoices")
@@ -35,6 +38,9 @@ def test_the_asset_exports_the_period_and_its_blocking_check_reconciles(
     assert {row["state"] for row in worlds.exports(databases.postgres_url, world).values()} == {"exported"}
 
     again = dg.materialize(
-        [stripe_invoices], resources=resources, partition_key=period.isoformat(), instance=dg.DagsterInstance.ephemeral()
+        [stripe_invoices],
+        resources=resources,
+        partition_key=period.isoformat(),
+        instance=dg.DagsterInstance.ephemeral(),
     )
     assert again.asset_materializations_for_node("stripe_invoices")[0].metadata["exported"].value == 0
