@@ -43,6 +43,7 @@ def main() -> None:
         again = time.perf_counter()
         export.export_invoices(connect, settings)
         rerun_seconds = time.perf_counter() - again
+        rerun_calls = len(fake.requests()) - before
         checked_at = time.perf_counter()
         checked, discrepancies = export.reconcile(connect, settings, PERIOD)
         reconcile_seconds = time.perf_counter() - checked_at
@@ -58,11 +59,12 @@ def main() -> None:
             "stripe_calls_per_invoice": round(sum(calls.values()) / args.invoices, 3),
             "ideal_calls_per_invoice": 1 + 1 + LINES_PER_INVOICE + 1 + 1,  # customer, invoice, items, finalize, send
             "calls_by_kind": dict(sorted(calls.items())),
-            "rerun_stripe_calls": len(fake.requests()) - before,
+            "rerun_stripe_calls": rerun_calls,
             "rerun_seconds": round(rerun_seconds, 2),
             "reconcile_checked": checked,
             "reconcile_discrepancies": len(discrepancies),
             "reconcile_seconds": round(reconcile_seconds, 2),
+            "reconcile_stripe_calls": len(fake.requests()) - before - rerun_calls,
         }
     write_results(results, OUT)
 
