@@ -60,7 +60,11 @@ class BillboRoute(APIRoute):
             body = await request.body()
             if body and _is_json(request.headers.get("content-type")):
                 # FastAPI reads the body through ``request.json()``, which returns what is cached.
-                request._json = decode_json(body)
+                request._json = decoded = decode_json(body)
+                if self.body_field is not None and not isinstance(decoded, dict):
+                    # Every BillBo body is an object; FastAPI would let a bare number through to a
+                    # model whose fields are all optional.
+                    raise _unprocessable("body", "must be a JSON object")
             return await handler(request)
 
         return checked

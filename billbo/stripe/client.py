@@ -127,6 +127,16 @@ class StripeGateway:
 
         return self._call(every_line)
 
+    def list_invoices(self, customer_id: str) -> list[StripeInvoice]:
+        """Every invoice of the customer, drafts included, newest first, all pages: how a resumed
+        export finds a draft it made more than 24 hours ago (``metadata.billbo_invoice_id``)."""
+
+        def every_invoice() -> list[StripeInvoice]:
+            page = self._sdk.v1.invoices.list({"customer": customer_id, "limit": LINES_PAGE_SIZE})
+            return [StripeInvoice.model_validate(invoice.to_dict()) for invoice in page.auto_paging_iter()]
+
+        return self._call(every_invoice)
+
     # Writes: each with the caller's idempotency key
 
     def create_customer(
@@ -204,10 +214,16 @@ class StripeGateway:
         item = self._call(lambda: self._sdk.v1.invoice_items.create(params, options))
         return StripeInvoiceItem.model_validate(item.to_dict())
 
-    def finalize_invoice(self, invoice_id: str, *, idempotency_key: str) -> StripeInvoice:
-        """The draft made final: numbered, open (or paid when nothing is due), no longer editable."""
+    def finalize_invoice(
+        self, invoice_id: str, *, idempotency_key: str, auto_advance: bool | None = None
+    ) -> StripeInvoice:
+        """The draft made final: numbered, open (or paid when nothing is due), no longer editable.
+        ``auto_advance=True`` lets Stripe collect it (charge the customer's payment method and retry)."""
+        params: stripe.params.InvoiceFinalizeInvoiceParams = {}
+        if auto_advance is not None:
+            params["auto_advance"] = auto_advance
         options = _writing(idempotency_key)
-        invoice = self._call(lambda: self._sdk.v1.invoices.finalize_invoice(invoice_id, options=options))
+        invoice = self._call(lambda: self._sdk.v1.invoices.finalize_invoice(invoice_id, params, options))
         return StripeInvoice.model_validate(invoice.to_dict())
 
     def send_invoice(self, invoice_id: str, *, idempotency_key: str) -> StripeInvoice:

@@ -129,7 +129,7 @@ def _verified(
     conn: Conn, settings: Settings, merchant_id: uuid.UUID, payload: bytes, signature_header: str | None
 ) -> WebhookEvent:
     """The event if the merchant's signing secret signed it; one refusal for every reason it is not."""
-    row = repository.connection(conn, merchant_id)
+    row = repository.stripe_connection(conn, merchant_id)
     if row is None:
         log.warning("stripe webhook refused: no Stripe connection", merchant_id=str(merchant_id))
         raise InvalidWebhook(REFUSED)

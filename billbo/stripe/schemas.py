@@ -171,3 +171,27 @@ class StripeConnection(BaseModel):
     livemode: bool | None = None
     connected_at: dt.datetime | None = None
     webhook_url: str = Field(description="Register this URL in Stripe for invoice.* events.")
+
+
+# The export of a finalised invoice, as the dashboard shows it.
+
+
+class StripeExportError(BaseModel):
+    code: str | None = Field(description="Stripe's error code (or BillBo's, e.g. amount_not_representable).")
+    message: str
+
+
+class StripeExportStatus(BaseModel):
+    """Where a finalised invoice is in Stripe: ``pending`` (on its way; ``error`` is the last
+    problem met, retried by the next run), ``exported`` (finalised in Stripe; then ``paid``,
+    ``payment_failed``, ``void`` or ``uncollectible`` as Stripe reports), ``failed`` (Stripe refused
+    it: fix the cause, then retry), ``skipped`` (an invoice of 0, not sent by the merchant's
+    settings)."""
+
+    state: ExportState
+    stripe_invoice_id: str | None
+    number: str | None = Field(description="Stripe's number of the invoice.")
+    hosted_invoice_url: str | None
+    error: StripeExportError | None
+    attempts: int
+    updated_at: dt.datetime

@@ -52,12 +52,13 @@ create table invoice_exports (
     sent_at timestamptz,
     error_code text,
     error_message text,
-    attempts integer not null default 0 check (attempts >= 0),
+    attempts integer not null default 0 check (attempts >= 0),  -- runs that reached Stripe for it
     -- The `created` time of the last Stripe event applied: an older one never moves the state back.
     last_event_at timestamptz,
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
-    check ((state = 'failed') = (error_message is not null))
+    -- A failed export says why; a pending one may keep the last error it met (it will be retried).
+    check (state <> 'failed' or error_message is not null)
 );
 
 create index invoice_exports_to_do_idx on invoice_exports (merchant_id) where state in ('pending', 'failed');

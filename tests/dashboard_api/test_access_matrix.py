@@ -93,6 +93,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ("GET", "/api/invoices", None, "viewer"),
     ("GET", "/api/invoices/{invoice_id}", None, "viewer"),
     ("GET", "/api/invoices/{invoice_id}/lines/{line_id}/explanation", None, "viewer"),
+    ("POST", "/api/invoices/{invoice_id}/stripe/retry", None, "admin"),
     ("GET", "/api/settings", None, "viewer"),
     ("PATCH", "/api/settings", {"days_until_due": 14}, "admin"),
     ("GET", "/api/settings/stripe", None, "viewer"),
