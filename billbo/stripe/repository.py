@@ -143,16 +143,23 @@ stripe_invoice_number, hosted_invoice_url, stripe_finalized_at, sent_at, error_c
 updated_at
 """
 
-# Finalised invoices of connected merchants with nothing decided yet: no export row, or a pending one.
-_TO_EXPORT = """
-select i.id from invoices i
+# Finalised invoices of connected merchants with nothing decided yet: no export row, or a pending
+# one (the one definition of "to export"; `i` are invoices).
+_TO_EXPORT_FROM = """
+from invoices i
 join stripe_connections c on c.merchant_id = i.merchant_id
 left join invoice_exports e on e.invoice_id = i.id
 where i.status = 'finalized' and (e.invoice_id is null or e.state = 'pending')
+"""
+_TO_EXPORT = (
+    "select i.id"
+    + _TO_EXPORT_FROM
+    + """
   and i.merchant_id = %(merchant)s
   and (%(period)s::date is null or i.period_start = %(period)s)
 order by i.period_start, i.number
 """
+)
 
 
 def invoices_to_export(conn: Conn, merchant_id: uuid.UUID, period: dt.date | None) -> list[uuid.UUID]:
@@ -162,14 +169,9 @@ def invoices_to_export(conn: Conn, merchant_id: uuid.UUID, period: dt.date | Non
 def merchants_to_export(conn: Conn, period: dt.date | None) -> list[uuid.UUID]:
     """Connected merchants with finalised invoices (of the period) not yet exported."""
     rows = conn.execute(
-        """
-        select distinct i.merchant_id from invoices i
-        join stripe_connections c on c.merchant_id = i.merchant_id
-        left join invoice_exports e on e.invoice_id = i.id
-        where i.status = 'finalized' and (e.invoice_id is null or e.state = 'pending')
-          and (%(period)s::date is null or i.period_start = %(period)s)
-        order by 1
-        """,
+        "select distinct i.merchant_id"
+        + _TO_EXPORT_FROM
+        + " and (%(period)s::date is null or i.period_start = %(period)s) order by 1",
         {"period": period},
     ).fetchall()
     return [row[0] for row in rows]
@@ -177,15 +179,7 @@ def merchants_to_export(conn: Conn, period: dt.date | None) -> list[uuid.UUID]:
 
 def periods_to_export(conn: Conn) -> list[dt.date]:
     """Billing periods with finalised invoices of connected merchants not yet exported, oldest first."""
-    rows = conn.execute(
-        """
-        select distinct i.period_start from invoices i
-        join stripe_connections c on c.merchant_id = i.merchant_id
-        left join invoice_exports e on e.invoice_id = i.id
-        where i.status = 'finalized' and (e.invoice_id is null or e.state = 'pending')
-        order by 1
-        """
-    ).fetchall()
+    rows = conn.execute("select distinct i.period_start" + _TO_EXPORT_FROM + " order by 1").fetchall()
     return [row[0] for row in rows]
 
 

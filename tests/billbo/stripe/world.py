@@ -100,6 +100,12 @@ def build(
             [merchant, sku[0]],
         ).fetchone()
         assert version is not None
+        # Contiguous tiers, as the dashboard writes them (the dbt tiers test reads every version).
+        conn.execute(
+            "insert into price_tiers (price_version_id, position, up_to, unit_price, flat_fee) "
+            "values (%s, 0, 100, 0.1, 0), (%s, 1, null, 0.01, 0)",
+            [version[0], version[0]],
+        )
         before = (period - dt.timedelta(days=1)).replace(day=1)
         for n in range(customers + (1 if zero_invoice else 0)):
             customer = uuid.uuid4()
