@@ -1,5 +1,5 @@
 # The README's commands. Each bootstraps first: a fresh machine needs nothing installed by hand.
-.PHONY: up test fuzz lint typecheck pytest bootstrap bench-clickhouse-server bench-ingest bench-dashboard bench-pipeline
+.PHONY: up test fuzz lint typecheck pytest bootstrap bench-clickhouse-server bench-ingest bench-dashboard bench-pipeline bench-stripe
 
 VENV := .venv/bin
 
@@ -36,3 +36,6 @@ bench-dashboard: bootstrap
 
 bench-pipeline: bootstrap
 	$(VENV)/python -m bench.pipeline
+
+bench-stripe: bootstrap
+	$(VENV)/python -m bench.stripe_export

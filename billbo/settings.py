@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 from functools import lru_cache
@@ -60,6 +62,23 @@ class Settings(BaseSettings):
         description="Signs dashboard sessions. Required in production; in development it is "
         "generated once and kept in the data directory.",
     )
+    secrets_key: SecretStr | None = Field(
+        None,
+        description="Encrypts merchants' Stripe keys and webhook secrets at rest: 32 random bytes in "
+        "base64 (python -c 'import secrets; print(secrets.token_urlsafe(32))'). Required in production; "
+        "in development it is generated once and kept in the data directory.",
+    )
+
+    stripe_api_base: str = Field(
+        "https://api.stripe.com", description="Base URL of the Stripe API (a local fake in tests)."
+    )
+    stripe_max_network_retries: int = Field(
+        3,
+        ge=0,
+        description="Retries of one Stripe request after a connection error, 409, 429 or 5xx, with the "
+        "SDK's exponential backoff and jitter (0.5 s doubling, at most 5 s).",
+    )
+    stripe_timeout_seconds: float = Field(60.0, gt=0, description="Longest wait for one Stripe response.")
 
     log_format: LogFormat = Field("auto", description="auto (JSON in production, readable otherwise), console or json.")
     log_level: str = Field("INFO", description="Python log level name.")
@@ -98,6 +117,13 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown log level {value!r}")
         return level
 
+    @field_validator("secrets_key")
+    @classmethod
+    def _secrets_key_is_256_bits(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            decode_secrets_key(value.get_secret_value())  # never echoes the value
+        return value
+
     @model_validator(mode="after")
     def _production_needs_explicit_secrets(self) -> Settings:
         if self.env == "production":
@@ -105,6 +131,7 @@ class Settings(BaseSettings):
                 name
                 for name, value in (
                     ("BILLBO_JWT_SECRET", self.jwt_secret),
+                    ("BILLBO_SECRETS_KEY", self.secrets_key),
                     ("BILLBO_POSTGRES_URL", self.postgres_url),
                     ("BILLBO_CLICKHOUSE_URL", self.clickhouse_url),
                 )
@@ -142,6 +169,28 @@ class Settings(BaseSettings):
         if self.jwt_secret is not None:
             return self.jwt_secret.get_secret_value()
         return read_or_create_secret(self.data_path / "secrets" / "jwt_secret")
+
+    def secrets_key_bytes(self) -> bytes:
+        """The 256-bit key that encrypts merchant secrets; in development, generated on first use and
+        kept in the data directory (losing it makes every stored merchant secret unreadable)."""
+        if self.secrets_key is not None:
+            return decode_secrets_key(self.secrets_key.get_secret_value())
+        return decode_secrets_key(read_or_create_secret(self.data_path / "secrets" / "secrets_key"))
+
+
+SECRETS_KEY_BYTES = 32
+
+
+def decode_secrets_key(text: str) -> bytes:
+    """The 32 bytes written in ``text`` (base64, URL-safe or standard alphabet, padding optional)."""
+    compact = text.strip().translate(str.maketrans("+/", "-_")).rstrip("=")
+    try:
+        key = base64.b64decode(compact + "=" * (-len(compact) % 4), altchars=b"-_", validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("BILLBO_SECRETS_KEY must be 32 bytes written in base64") from None
+    if len(key) != SECRETS_KEY_BYTES:
+        raise ValueError(f"BILLBO_SECRETS_KEY must be 32 bytes written in base64 (it decodes to {len(key)})")
+    return key
 
 
 def settings_env(settings: Settings) -> dict[str, str]:

@@ -12,15 +12,17 @@ from dashboard_api.customers import router as customers
 from dashboard_api.events import router as events
 from dashboard_api.invoices import router as invoices
 from dashboard_api.members import router as members
+from dashboard_api.settings import router as settings_router
 from dashboard_api.skus import router as skus
 from dashboard_api.usage import router as usage
+from dashboard_api.webhooks import router as webhooks
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         service="dashboard",
         title="BillBo dashboard API",
-        description="Accounts, seats, API keys, customers, SKUs and pricing, usage and invoices.",
+        description="Accounts, seats, API keys, customers, SKUs and pricing, usage and invoices; Stripe's webhooks.",
         settings=settings or get_settings(),
         routers=[
             auth.router,
@@ -31,5 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             events.router,
             usage.router,
             invoices.router,
+            settings_router.router,
+            webhooks.router,
         ],
     )

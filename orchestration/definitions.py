@@ -24,18 +24,19 @@ from orchestration.invoicing.assets import (
 )
 from orchestration.rating.assets import invoice_models, rating_models
 from orchestration.rating.project import dbt_resource
-from orchestration.resources import ClickHouseResource, PostgresResource
+from orchestration.resources import ClickHouseResource, PostgresResource, StripeResource
+from orchestration.stripe.assets import stripe_export, stripe_export_job, stripe_invoices
 from orchestration.usage.assets import daily_usage, hourly_usage, usage_job
 from orchestration.usage.late_events import late_events
 
-ASSETS = [daily_usage, rating_models, invoice_drafts, invoice_models, finalized_invoices]
+ASSETS = [daily_usage, rating_models, invoice_drafts, invoice_models, finalized_invoices, stripe_invoices]
 
 
 def build_definitions(databases: Databases) -> dg.Definitions:
     return dg.Definitions(
         assets=ASSETS,
-        jobs=[usage_job, rating_job, finalization_job],
-        schedules=[hourly_usage, hourly_rating, finalization],
+        jobs=[usage_job, rating_job, finalization_job, stripe_export_job],
+        schedules=[hourly_usage, hourly_rating, finalization, stripe_export],
         sensors=[late_events, billing_automation],
         resources=resources(databases),
     )
@@ -46,6 +47,7 @@ def resources(databases: Databases) -> dict[str, object]:
         "clickhouse": ClickHouseResource(url=databases.clickhouse_url),
         "postgres": PostgresResource(url=databases.postgres_url),
         "dbt": dbt_resource(),
+        "stripe": StripeResource.from_settings(get_settings()),
     }
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import typer
 
-from billbo.cli import pipeline
+from billbo.cli import pipeline, stripe
 from billbo.clickhouse.client import ClickHouseLocation
 from billbo.local import processes
 from billbo.local.run_lock import AlreadyRunning, RunLock
@@ -207,6 +207,7 @@ def _probe_clickhouse(location: ClickHouseLocation) -> tuple[bool, str]:
 
 app.command()(pipeline.rate)
 app.add_typer(pipeline.invoices_app, name="invoices")
+app.add_typer(stripe.stripe_app, name="stripe")
 
 
 def main() -> None:

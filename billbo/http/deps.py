@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import psycopg
 from fastapi import Depends, Request
-from psycopg_pool import PoolTimeout
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from billbo.clickhouse.client import LazyClient
 from billbo.errors import ServiceUnavailable
@@ -34,6 +34,10 @@ AppResources = Annotated[Resources, Depends(_resources)]
 
 def _settings(resources: AppResources) -> Settings:
     return resources.settings
+
+
+def _pool(resources: AppResources) -> ConnectionPool:
+    return resources.postgres
 
 
 def _clickhouse(resources: AppResources) -> LazyClient:
@@ -58,3 +62,6 @@ def _db_conn(resources: AppResources) -> Iterator[psycopg.Connection[Any]]:
 AppSettings = Annotated[Settings, Depends(_settings)]
 ClickHouse = Annotated[LazyClient, Depends(_clickhouse)]
 DbConn = Annotated[psycopg.Connection[Any], Depends(_db_conn, scope="function")]
+# For work that must commit step by step, apart from the request's transaction (the Stripe export
+# commits each Stripe id as Stripe answers): connections of the same pool, one transaction each.
+DbPool = Annotated[ConnectionPool, Depends(_pool)]

@@ -9,6 +9,10 @@ by construction, not route by route (docs/decisions.md, D13):
 * No string anywhere in the body, in its keys, in the query or in the path may hold a NUL character
   or a lone surrogate (Postgres cannot store either; they are never meaningful in a name, an email
   or metadata), and a body may nest at most ``MAX_DEPTH`` levels: 422 naming the field.
+
+A route whose body is checked on its exact bytes (a signed webhook) uses :func:`raw_body_router`
+instead: its path and query are checked the same way, its body is left to the route, which reads
+it with :func:`read_body` under a limit of its own.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 
-from billbo.errors import MalformedJson, Unprocessable
+from billbo.errors import MalformedJson, PayloadTooLarge, Unprocessable
 
 MAX_DEPTH = 32
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
@@ -35,7 +39,14 @@ def api_router(**kwargs: Any) -> APIRouter:
     return APIRouter(route_class=BillboRoute, **kwargs)
 
 
+def raw_body_router(**kwargs: Any) -> APIRouter:
+    """An ``APIRouter`` whose routes read their body themselves, as bytes (see :func:`read_body`)."""
+    return APIRouter(route_class=RawBodyRoute, **kwargs)
+
+
 class BillboRoute(APIRoute):
+    decodes_body = True
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
@@ -44,13 +55,41 @@ class BillboRoute(APIRoute):
                 for name, value in values.items():
                     if isinstance(value, str) and _UNSTORABLE.search(value):
                         raise _unprocessable(name, f"{location} parameter {name} {_UNSTORABLE_MESSAGE}")
+            if not self.decodes_body:
+                return await handler(request)
             body = await request.body()
             if body and _is_json(request.headers.get("content-type")):
                 # FastAPI reads the body through ``request.json()``, which returns what is cached.
-                request._json = decode_json(body)
+                request._json = decoded = decode_json(body)
+                if self.body_field is not None and not isinstance(decoded, dict):
+                    # Every BillBo body is an object; FastAPI would let a bare number through to a
+                    # model whose fields are all optional.
+                    raise _unprocessable("body", "must be a JSON object")
             return await handler(request)
 
         return checked
+
+
+class RawBodyRoute(BillboRoute):
+    """Path and query checked as everywhere; the body neither read nor decoded before the route."""
+
+    decodes_body = False
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body as sent, refused with 413 as soon as it is known to be larger than ``limit``
+    bytes: by its ``Content-Length`` before any of it is read, else while it streams in."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 def decode_json(body: bytes) -> Any:

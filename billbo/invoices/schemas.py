@@ -9,6 +9,7 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 
 from billbo.skus.schemas import PreviewLine
+from billbo.stripe.schemas import StripeExportStatus
 
 
 class RatedUsage(BaseModel):
@@ -80,3 +81,9 @@ class LineExplanation(BaseModel):
         None, description="Set on an adjustment line (usage_period_start before the invoice's period)."
     )
     days: list[UsageDay] = Field(description="The daily usage of the line's period, with each day's event checksum.")
+
+
+class InvoiceDetail(Invoice):
+    stripe: StripeExportStatus | None = Field(
+        None, description="The invoice's export to Stripe; null while it is a draft or Stripe is not connected."
+    )

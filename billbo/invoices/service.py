@@ -16,6 +16,7 @@ from billbo.invoices import repository
 from billbo.invoices.schemas import (
     Adjustment,
     Invoice,
+    InvoiceDetail,
     InvoiceLine,
     LineExplanation,
     RatedUsage,
@@ -24,6 +25,7 @@ from billbo.invoices.schemas import (
 from billbo.postgres.connection import Conn
 from billbo.skus import repository as skus
 from billbo.skus.schemas import PreviewLine, PriceVersion
+from billbo.stripe import repository as stripe_exports
 
 
 def refresh_drafts(conn: psycopg.Connection[Any], period_start: dt.date) -> int:
@@ -85,6 +87,15 @@ def invoice(conn: Conn, merchant_id: uuid.UUID, invoice_id: uuid.UUID) -> Invoic
     if row is None:
         raise NotFound(f"No invoice {invoice_id}.")
     return Invoice(**row, lines=[InvoiceLine.model_validate(line) for line in repository.lines(conn, invoice_id)])
+
+
+def invoice_detail(conn: Conn, merchant_id: uuid.UUID, invoice_id: uuid.UUID) -> InvoiceDetail:
+    """The invoice, its lines and its export to Stripe (null when there is none: a draft, or a
+    merchant without Stripe)."""
+    found = invoice(conn, merchant_id, invoice_id)
+    row = stripe_exports.merchant_export(conn, merchant_id, invoice_id)
+    export = stripe_exports.as_status(row) if row is not None else None
+    return InvoiceDetail(**found.model_dump(), stripe=export)
 
 
 def step_description(model: str, step: dict[str, Any], package_size: Decimal | None) -> str:

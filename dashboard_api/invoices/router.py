@@ -9,12 +9,14 @@ from typing import Annotated, Any
 from fastapi import Query
 
 from billbo.fields import Period
-from billbo.http.deps import DbConn
+from billbo.http.deps import AppSettings, DbConn, DbPool
 from billbo.http.errors import ErrorResponse
 from billbo.http.routing import api_router
 from billbo.invoices import service
-from billbo.invoices.schemas import Invoice, LineExplanation, RatedUsage
-from dashboard_api.auth.deps import CurrentUser
+from billbo.invoices.schemas import Invoice, InvoiceDetail, LineExplanation, RatedUsage
+from billbo.stripe import export as stripe_export
+from billbo.stripe.schemas import StripeExportStatus
+from dashboard_api.auth.deps import AdminUser, CurrentUser
 
 router = api_router(prefix="/api", tags=["invoices"])
 
@@ -41,9 +43,31 @@ def invoices(conn: DbConn, user: CurrentUser, period: PeriodQuery = None) -> lis
     return service.invoices(conn, user.merchant_id, period)
 
 
-@router.get("/invoices/{invoice_id}", response_model=Invoice, summary="An invoice with its lines", responses=_ERRORS)
-def invoice(conn: DbConn, user: CurrentUser, invoice_id: uuid.UUID) -> Invoice:
-    return service.invoice(conn, user.merchant_id, invoice_id)
+@router.get(
+    "/invoices/{invoice_id}",
+    response_model=InvoiceDetail,
+    summary="An invoice with its lines and its export to Stripe",
+    responses=_ERRORS,
+)
+def invoice(conn: DbConn, user: CurrentUser, invoice_id: uuid.UUID) -> InvoiceDetail:
+    return service.invoice_detail(conn, user.merchant_id, invoice_id)
+
+
+@router.post(
+    "/invoices/{invoice_id}/stripe/retry",
+    response_model=StripeExportStatus,
+    summary="Export a failed invoice to Stripe again, now (after fixing what Stripe refused)",
+    responses={
+        **_ERRORS,
+        403: {"model": ErrorResponse, "description": "Only admins and owners retry; or the CSRF token is missing."},
+        409: {"model": ErrorResponse, "description": "The invoice's export has not failed."},
+    },
+)
+def retry_stripe_export(
+    pool: DbPool, settings: AppSettings, user: AdminUser, invoice_id: uuid.UUID
+) -> StripeExportStatus:
+    # The export commits each Stripe id as Stripe answers, on connections of its own (the pool's).
+    return stripe_export.retry(pool.connection, settings, user.merchant_id, invoice_id)
 
 
 @router.get(

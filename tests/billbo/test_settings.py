@@ -46,6 +46,7 @@ def test_production_requires_explicit_secrets_and_servers(monkeypatch: pytest.Mo
     with pytest.raises(ValidationError, match="BILLBO_JWT_SECRET"):
         Settings()
     monkeypatch.setenv("BILLBO_JWT_SECRET", "s" * 32)
+    monkeypatch.setenv("BILLBO_SECRETS_KEY", "k" * 43)
     monkeypatch.setenv("BILLBO_POSTGRES_URL", "postgresql://db/billbo")
     monkeypatch.setenv("BILLBO_CLICKHOUSE_URL", "http://ch:8123/billbo")
     settings = Settings()

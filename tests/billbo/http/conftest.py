@@ -19,6 +19,10 @@ from billbo.migrations.runner import Databases
 from billbo.settings import Settings
 from tests.conftest import free_port
 from tests.ingest.conftest import MerchantKey, make_merchant_key
+from tests.stripe_fake import fixtures
+from tests.stripe_fake.process import FakeStripe
+
+fake_stripe_server = fixtures.fake_stripe_server
 
 PASSWORD = "correct horse battery staple"
 
@@ -59,7 +63,10 @@ class Session:
 
 @pytest.fixture(scope="session")
 def live_apis(
-    server_settings: Settings, databases: Databases, tmp_path_factory: pytest.TempPathFactory
+    server_settings: Settings,
+    databases: Databases,
+    tmp_path_factory: pytest.TempPathFactory,
+    fake_stripe_server: FakeStripe,
 ) -> Iterator[LiveApis]:
     settings = server_settings.model_copy(
         update={
@@ -69,6 +76,7 @@ def live_apis(
             "ingest_port": free_port(),
             "dashboard_port": free_port(),
             "data_dir": tmp_path_factory.mktemp("live-apis"),
+            "stripe_api_base": fake_stripe_server.url,  # a Stripe key under test is checked there
         }
     )
     log_dir = settings.data_path / "logs"

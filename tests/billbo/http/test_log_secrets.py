@@ -4,6 +4,7 @@ would, then every line the two processes wrote is scanned for every secret used.
 from __future__ import annotations
 
 import datetime as dt
+import secrets as secrets_module
 import uuid
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,9 +12,12 @@ import httpx
 
 from tests.billbo.http.conftest import PASSWORD, LiveApis, sign_up
 from tests.ingest.conftest import MerchantKey
+from tests.stripe_fake.process import FakeStripe
 
 
-def test_no_secret_of_an_error_path_is_logged(live_apis: LiveApis, live_merchant_key: MerchantKey) -> None:
+def test_no_secret_of_an_error_path_is_logged(
+    live_apis: LiveApis, live_merchant_key: MerchantKey, fake_stripe_server: FakeStripe
+) -> None:
     secrets: list[str] = [live_merchant_key.key, PASSWORD]
     ingest = httpx.Client(base_url=live_apis.ingest_url)
     dashboard = httpx.Client(base_url=live_apis.dashboard_url)
@@ -80,6 +84,35 @@ def test_no_secret_of_an_error_path_is_logged(live_apis: LiveApis, live_merchant
     assert (
         dashboard.post("/api/invitations/accept", json={"token": token + "x", "password": PASSWORD}).status_code == 404
     )
+
+    # Stripe: a key Stripe refuses, a malformed one, then a connection that works, then a webhook
+    # signed with the wrong secret.
+    revoked, key = (f"sk_test_{secrets_module.token_hex(16)}" for _ in range(2))
+    webhook_secret = "whsec_" + secrets_module.token_hex(16)
+    fake_stripe_server.revoke(revoked)
+    secrets += [revoked, key, webhook_secret]
+    refused = dashboard.put(
+        "/api/settings/stripe", json={"secret_key": revoked, "webhook_secret": webhook_secret}, headers=session.headers
+    )
+    assert refused.status_code == 422, refused.text
+    malformed = dashboard.put(
+        "/api/settings/stripe",
+        json={"secret_key": key + "!", "webhook_secret": webhook_secret},
+        headers=session.headers,
+    )
+    assert malformed.status_code == 422, malformed.text
+    connected = dashboard.put(
+        "/api/settings/stripe", json={"secret_key": key, "webhook_secret": webhook_secret}, headers=session.headers
+    )
+    assert connected.status_code == 200, connected.text
+    merchant_id = dashboard.get("/api/me", headers=session.headers).json()["merchant_id"]
+    forged = dashboard.post(
+        f"/webhooks/stripe/{merchant_id}",
+        content=b'{"id": "evt_1", "type": "invoice.paid"}',
+        headers={"Stripe-Signature": f"t=1,v1={webhook_secret}", "Content-Type": "application/json"},
+    )
+    assert forged.status_code == 400
+
     stale = dashboard.get("/api/me", headers={"Cookie": f"bb_access={session.cookies['bb_access']}x"})
     assert stale.status_code == 401
 

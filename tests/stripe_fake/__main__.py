@@ -1,0 +1,3 @@
+from tests.stripe_fake.server import main
+
+main()
