@@ -87,22 +87,24 @@ def test_no_secret_of_an_error_path_is_logged(
 
     # Stripe: a key Stripe refuses, a malformed one, then a connection that works, then a webhook
     # signed with the wrong secret.
-    revoked, key = (f"sk_test_{secrets_module.token_hex(16)}" for _ in range(2))
+    revoked, stripe_key = (f"sk_test_{secrets_module.token_hex(16)}" for _ in range(2))
     webhook_secret = "whsec_" + secrets_module.token_hex(16)
     fake_stripe_server.revoke(revoked)
-    secrets += [revoked, key, webhook_secret]
+    secrets += [revoked, stripe_key, webhook_secret]
     refused = dashboard.put(
         "/api/settings/stripe", json={"secret_key": revoked, "webhook_secret": webhook_secret}, headers=session.headers
     )
     assert refused.status_code == 422, refused.text
     malformed = dashboard.put(
         "/api/settings/stripe",
-        json={"secret_key": key + "!", "webhook_secret": webhook_secret},
+        json={"secret_key": stripe_key + "!", "webhook_secret": webhook_secret},
         headers=session.headers,
     )
     assert malformed.status_code == 422, malformed.text
     connected = dashboard.put(
-        "/api/settings/stripe", json={"secret_key": key, "webhook_secret": webhook_secret}, headers=session.headers
+        "/api/settings/stripe",
+        json={"secret_key": stripe_key, "webhook_secret": webhook_secret},
+        headers=session.headers,
     )
     assert connected.status_code == 200, connected.text
     merchant_id = dashboard.get("/api/me", headers=session.headers).json()["merchant_id"]
