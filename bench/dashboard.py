@@ -30,8 +30,8 @@ SELECT {merchant:UUID}, concat('evt-', toString(number)),
        toUUID(concat('00000000-0000-4000-8000-', leftPad(toString(number % 1000), 12, '0'))),
        toUUID(concat('00000000-0000-4000-9000-', leftPad(toString(intDiv(number, 1000) % 20), 12, '0'))),
        toDecimal128(number % 100, 12) / 4,
-       toDateTime64('2026-10-01 00:00:00', 6, 'UTC')
-           + toIntervalMicrosecond(intDiv(number * 2678400000000, {n:UInt64})),
+       toDateTime64({start:String}, 6, 'UTC')
+           + toIntervalMicrosecond(intDiv(number * {span_us:UInt64}, {n:UInt64})),
        now64(6)
 FROM numbers({n:UInt64})
 """
@@ -66,8 +66,19 @@ def main() -> None:
     write_results(results, args.out)
 
 
-def run(url: str, clickhouse_url: str, args: argparse.Namespace) -> dict[str, Any]:
-    client = httpx.Client(base_url=url, timeout=60)
+OCTOBER_US = 31 * 24 * 3600 * 1_000_000
+
+
+def seed(
+    client: httpx.Client,
+    clickhouse_url: str,
+    events: int,
+    start: str = "2026-10-01 00:00:00",
+    span_us: int = OCTOBER_US,
+) -> tuple[dict[str, Any], float, int]:
+    """Signs the bench merchant up on ``client``, creates its 1,000 customers and 20 graduated SKUs,
+    and writes ``events`` events spread evenly over ``span_us`` microseconds from ``start`` straight
+    into ClickHouse. Returns the seat, the seconds the insert took and the events stored."""
     me = client.post(
         "/api/auth/signup", json={"email": "bench@acme.io", "password": "benchmark password", "organisation": "Bench"}
     ).json()
@@ -84,7 +95,7 @@ def run(url: str, clickhouse_url: str, args: argparse.Namespace) -> dict[str, An
                 "name": f"SKU {i}",
                 "unit": "unit",
                 "currency": "USD",
-                "effective_from": "2026-10-01T00:00:00Z",
+                "effective_from": start.replace(" ", "T") + "Z",
                 "price": {
                     "model": "graduated",
                     "tiers": [{"up_to": "1000", "unit_price": "0.01"}, {"up_to": None, "unit_price": "0.005"}],
@@ -95,12 +106,18 @@ def run(url: str, clickhouse_url: str, args: argparse.Namespace) -> dict[str, An
     started = time.perf_counter()
     ch.command(
         INSERT,
-        parameters={"merchant": me["merchant_id"], "n": args.events},
+        parameters={"merchant": me["merchant_id"], "n": events, "start": start, "span_us": span_us},
         settings={"max_insert_block_size": 1_000_000},
     )
     load_seconds = round(time.perf_counter() - started, 1)
     stored = int(str(ch.command("SELECT count() FROM events")))
     ch.close()
+    return me, load_seconds, stored
+
+
+def run(url: str, clickhouse_url: str, args: argparse.Namespace) -> dict[str, Any]:
+    client = httpx.Client(base_url=url, timeout=60)
+    _, load_seconds, stored = seed(client, clickhouse_url, args.events)
     month = {"from": "2026-10-01T00:00:00Z", "to": "2026-11-01T00:00:00Z"}
     first = client.get("/api/events", params={"limit": 50}).json()
     cursor = first["next_cursor"]
