@@ -1,12 +1,12 @@
 import { calls, renderAt, SKU_ID, sku, stubApi, validationError } from "./testing";
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import NewSkuPage from "./NewSkuPage";
 
 function setup(answer: Parameters<typeof stubApi>[0][string] = () => ({ status: 201, json: sku() }), role = "member") {
   stubApi({ "POST /api/skus": answer });
-  const user = userEvent.setup();
+  const user = userEvent.setup({ delay: null });
   renderAt(<NewSkuPage />, { path: "/skus/new", role });
   return user;
 }
@@ -18,6 +18,9 @@ async function fillSku(user: ReturnType<typeof userEvent.setup>) {
 
 const posted = () => calls.filter((call) => call.method === "POST").map((call) => call.body);
 
+
+// Typing through user-event takes a while on a busy machine (CI runs beside other work).
+vi.setConfig({ testTimeout: 30_000 });
 describe("NewSkuPage", () => {
   it("creates a graduated SKU and opens it", async () => {
     const user = setup();

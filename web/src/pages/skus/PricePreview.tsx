@@ -42,7 +42,7 @@ export function PricePreview({ skuId, unit }: { skuId: string; unit: string }) {
   const { errors } = form.formState;
   return (
     <Card>
-      <CardHeader title="What would it cost" description={`The price in force for a quantity of ${unit} in one period, tier by tier.`} />
+      <CardHeader title="What would it cost" description={`What a quantity (in ${unit}) in one period would cost under the price in force, tier by tier.`} />
       <CardBody className="space-y-4">
         <form
           noValidate
@@ -78,13 +78,13 @@ export function PreviewResult({ preview, unit }: { preview: Preview; unit: strin
   return (
     <section aria-label="Preview result" className="space-y-3" aria-live="polite">
       <p className="text-sm text-slate-700">
-        {formatQuantity(preview.quantity)} {unit} under price version {preview.price_version}
+        Quantity {formatQuantity(preview.quantity)} ({unit}), priced by version {preview.price_version}
         {excluded && <> · billable after the included quantity: {formatQuantity(preview.billable_quantity)}</>}
       </p>
       {preview.lines.length === 0 ? (
         <p className="text-sm text-slate-700">Nothing billable at this quantity.</p>
       ) : (
-        <Table>
+        <Table scrollLabel="Breakdown">
           <caption className="sr-only">Breakdown</caption>
           <thead>
             <tr>

@@ -163,7 +163,7 @@ function Versions({ sku }: { sku: Sku }) {
           <p className="text-sm text-slate-700">No price versions.</p>
         </CardBody>
       ) : (
-        <Table>
+        <Table scrollLabel="Price versions">
           <thead>
             <tr>
               <Th>Version</Th>
@@ -216,6 +216,9 @@ function SchedulePrice({ sku, reason }: { sku: Sku; reason: string | undefined }
   const store = useStoreSku();
   const resolver = useMemo(() => zodResolver(scheduleSchema(sku.currency)), [sku.currency]);
   const form = useForm<ScheduleValues>({ resolver, defaultValues: { effective_from: "", price: emptyPrice() } });
+  // Closed until asked for: the page then has one "Quantity" field (the preview's), and a new
+  // price is a deliberate step.
+  const [open, setOpen] = useState(false);
   const [scheduled, setScheduled] = useState<string | null>(null);
   const schedule = useMutation({
     mutationFn: async (values: ScheduleValues) =>
@@ -230,6 +233,7 @@ function SchedulePrice({ sku, reason }: { sku: Sku; reason: string | undefined }
       const newest = [...(updated.versions ?? [])].sort((a, b) => b.version - a.version)[0];
       setScheduled(newest ? `Version ${newest.version} takes effect ${formatDateTime(newest.effective_from)}.` : "Price scheduled.");
       form.reset({ effective_from: "", price: emptyPrice() });
+      setOpen(false);
     },
     onError: (error) => applyApiErrors(error, form.setError, ["effective_from", ...priceFields(form.getValues("price"))]),
   });
@@ -241,46 +245,61 @@ function SchedulePrice({ sku, reason }: { sku: Sku; reason: string | undefined }
         title="Schedule a new price"
         description="A new version from a date; usage before it keeps the price it had."
         actions={
+          open &&
           current && (
             <Button
               variant="secondary"
               size="sm"
-              disabledReason={reason}
-              onClick={() => {
-                form.reset({ effective_from: form.getValues("effective_from"), price: fromPriceVersion(current) });
-                setScheduled(null);
-              }}
+              onClick={() => form.reset({ effective_from: form.getValues("effective_from"), price: fromPriceVersion(current) })}
             >
               Start from the current price
             </Button>
           )
         }
       />
-      <CardBody>
-        <FormProvider {...form}>
-          <form
-            noValidate
-            className="space-y-4"
-            onSubmit={form.handleSubmit((values) => {
-              setScheduled(null);
-              schedule.mutate(values);
-            })}
-          >
-            {reason && <p className="text-sm text-slate-700">{reason}</p>}
-            <FormError message={errors.root?.server?.message} />
-            {scheduled && (
-              <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
-                {scheduled}
-              </p>
-            )}
-            <fieldset disabled={Boolean(reason)} className="min-w-0">
-              <PricingEditor currency={sku.currency} effectiveFromHint="UTC. Leave empty for the default: the start of the next period." />
-            </fieldset>
-            <Button type="submit" disabled={schedule.isPending} disabledReason={reason}>
-              {schedule.isPending ? "Scheduling…" : "Schedule price"}
+      <CardBody className="space-y-4">
+        {scheduled && (
+          <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+            {scheduled}
+          </p>
+        )}
+        {!open ? (
+          <div className="flex flex-wrap items-center gap-3">
+            <Button
+              disabledReason={reason}
+              onClick={() => {
+                setScheduled(null);
+                setOpen(true);
+              }}
+            >
+              Schedule a new price
             </Button>
-          </form>
-        </FormProvider>
+            {reason && <p className="text-sm text-slate-700">{reason}</p>}
+          </div>
+        ) : (
+          <FormProvider {...form}>
+            <form noValidate className="space-y-4" onSubmit={form.handleSubmit((values) => schedule.mutate(values))}>
+              <FormError message={errors.root?.server?.message} />
+              <fieldset disabled={Boolean(reason)} className="min-w-0">
+                <PricingEditor currency={sku.currency} effectiveFromHint="UTC. Leave empty for the default: the start of the next period." />
+              </fieldset>
+              <div className="flex flex-wrap gap-2">
+                <Button type="submit" disabled={schedule.isPending} disabledReason={reason}>
+                  {schedule.isPending ? "Scheduling…" : "Schedule price"}
+                </Button>
+                <Button
+                  variant="secondary"
+                  onClick={() => {
+                    form.reset({ effective_from: "", price: emptyPrice() });
+                    setOpen(false);
+                  }}
+                >
+                  Cancel
+                </Button>
+              </div>
+            </form>
+          </FormProvider>
+        )}
       </CardBody>
     </Card>
   );

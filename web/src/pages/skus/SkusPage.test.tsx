@@ -1,7 +1,7 @@
 import { calls, priceVersion, renderAt, SKU_ID, sku, stubApi } from "./testing";
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import SkusPage from "./SkusPage";
 
 const active = sku();
@@ -18,11 +18,14 @@ function setup(role = "member") {
   stubApi({
     "GET /api/skus": (call) => (call.query.get("include_archived") === "true" ? [active, archived] : [active]),
   });
-  const user = userEvent.setup();
+  const user = userEvent.setup({ delay: null });
   renderAt(<SkusPage />, { path: "/skus", role });
   return user;
 }
 
+
+// Typing through user-event takes a while on a busy machine (CI runs beside other work).
+vi.setConfig({ testTimeout: 30_000 });
 describe("SkusPage", () => {
   it("lists SKUs with their current price, linking to each", async () => {
     setup();
@@ -65,7 +68,7 @@ describe("SkusPage", () => {
     stubApi({
       "GET /api/skus": () => (fail ? { status: 503, json: { error: { code: "unavailable", message: "down", details: null } } } : [active]),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderAt(<SkusPage />, { path: "/skus" });
     expect(await screen.findByRole("alert")).toHaveTextContent("The server could not answer");
     fail = false;
