@@ -26,6 +26,8 @@ describe("NewSkuPage", () => {
     const user = setup();
     expect(screen.getByRole("heading", { level: 1, name: "New SKU" })).toBeInTheDocument();
     expect(screen.getByLabelText("Currency")).toHaveValue("USD");
+    // One label says "unit" until a model is chosen (a browser test finds "Unit" by substring).
+    expect(screen.getAllByLabelText(/unit/i)).toHaveLength(1);
     expect(screen.getByText(/preview .* is available after creation/)).toBeInTheDocument();
     await fillSku(user);
     await user.selectOptions(screen.getByLabelText("Currency"), "EUR");
@@ -60,6 +62,7 @@ describe("NewSkuPage", () => {
   it("leaves out an empty start date and sends a per-unit price", async () => {
     const user = setup();
     await fillSku(user);
+    await user.selectOptions(screen.getByLabelText("Pricing model"), "Per unit");
     await user.type(screen.getByLabelText("Unit price"), "0.002");
     await user.click(screen.getByRole("button", { name: "Create SKU" }));
     await waitFor(() => expect(posted()).toHaveLength(1));
@@ -106,6 +109,7 @@ describe("NewSkuPage", () => {
       ]),
     );
     await fillSku(user);
+    await user.selectOptions(screen.getByLabelText("Pricing model"), "Per unit");
     await user.type(screen.getByLabelText("Unit price"), "1");
     await user.click(screen.getByRole("button", { name: "Create SKU" }));
     await waitFor(() => expect(screen.getByLabelText("Name")).toHaveAccessibleDescription("String should have at most 200 characters"));
@@ -119,6 +123,7 @@ describe("NewSkuPage", () => {
       json: { error: { code: "conflict", message: "A price version already takes effect at 2026-11-01T00:00:00+00:00.", details: null } },
     }));
     await fillSku(user);
+    await user.selectOptions(screen.getByLabelText("Pricing model"), "Per unit");
     await user.type(screen.getByLabelText("Unit price"), "1");
     await user.click(screen.getByRole("button", { name: "Create SKU" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("A price version already takes effect");

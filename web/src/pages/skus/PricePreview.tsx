@@ -53,7 +53,7 @@ export function PricePreview({ skuId, unit }: { skuId: string; unit: string }) {
             <Input inputMode="decimal" autoComplete="off" placeholder="e.g. 1500" {...form.register("quantity")} />
           </Field>
           <Field label="Price in force at" error={errors.at?.message} hint="UTC; empty for now.">
-            <Input type="datetime-local" step={1} {...form.register("at")} />
+            <Input type="datetime-local" {...form.register("at")} />
           </Field>
           <Button type="submit" variant="secondary" className="sm:mt-6" disabled={preview.isPending}>
             {preview.isPending ? "Previewing…" : "Preview"}

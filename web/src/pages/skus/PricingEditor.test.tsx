@@ -39,8 +39,12 @@ describe("PricingEditor", () => {
   it("shows the fields of the chosen model", async () => {
     const { user } = setup();
     const model = screen.getByLabelText("Pricing model");
-    expect(within(model).getAllByRole("option").map((o) => o.textContent)).toEqual(["Per unit", "Graduated", "Volume", "Package"]);
-    expect(model).toHaveValue("per_unit");
+    expect(within(model).getAllByRole("option").map((o) => o.textContent)).toEqual(["Choose a model", "Per unit", "Graduated", "Volume", "Package"]);
+    // No model until one is chosen, and so none of a model's terms.
+    expect(model).toHaveValue("");
+    expect(screen.queryByLabelText(/unit price/i)).not.toBeInTheDocument();
+
+    await user.selectOptions(model, "Per unit");
     expect(screen.getByLabelText("Unit price")).toBeInTheDocument();
     expect(screen.queryByLabelText("Package size")).not.toBeInTheDocument();
     expect(screen.queryByLabelText("Up to (tier 1)")).not.toBeInTheDocument();
@@ -106,8 +110,16 @@ describe("PricingEditor", () => {
     expect(screen.getByLabelText("Up to (tier 1)")).toHaveAttribute("placeholder", "∞ (and above)");
   });
 
+  it("asks for a model", async () => {
+    const { user, onSubmit } = setup();
+    await user.click(screen.getByRole("button", { name: "Submit" }));
+    await waitFor(() => expect(screen.getByLabelText("Pricing model")).toHaveAccessibleDescription(/Choose a pricing model\./));
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
   it("submits a per-unit price", async () => {
     const { user, onSubmit } = setup();
+    await user.selectOptions(screen.getByLabelText("Pricing model"), "per_unit");
     await user.type(screen.getByLabelText("Unit price"), "0.0025");
     await user.clear(screen.getByLabelText("Included quantity"));
     await user.type(screen.getByLabelText("Included quantity"), "1000");
@@ -118,6 +130,7 @@ describe("PricingEditor", () => {
 
   it("submits a package price, and not the terms of the model left", async () => {
     const { user, onSubmit } = setup();
+    await user.selectOptions(screen.getByLabelText("Pricing model"), "per_unit");
     await user.type(screen.getByLabelText("Unit price"), "9");
     await user.selectOptions(screen.getByLabelText("Pricing model"), "package");
     await user.type(screen.getByLabelText("Package size"), "1000");

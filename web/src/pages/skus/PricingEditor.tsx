@@ -31,8 +31,15 @@ export function PricingEditor({ currency, effectiveFromHint }: PricingEditorProp
   return (
     <div className="space-y-5">
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Pricing model" error={errors?.model?.message} hint={MODELS.find((m) => m.value === model)?.description}>
+        <Field
+          label="Pricing model"
+          error={errors?.model?.message}
+          hint={MODELS.find((m) => m.value === model)?.description ?? "How usage is priced: the model's own terms follow."}
+        >
           <Select {...register("price.model")}>
+            <option value="" disabled>
+              Choose a model
+            </option>
             {MODELS.map((m) => (
               <option key={m.value} value={m.value}>
                 {m.label}
@@ -41,7 +48,7 @@ export function PricingEditor({ currency, effectiveFromHint }: PricingEditorProp
           </Select>
         </Field>
         <Field label="Effective from" error={formState.errors.effective_from?.message} hint={effectiveFromHint}>
-          <Input type="datetime-local" step={1} {...register("effective_from")} />
+          <Input type="datetime-local" {...register("effective_from")} />
         </Field>
       </div>
 

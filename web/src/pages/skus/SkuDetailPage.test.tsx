@@ -158,8 +158,8 @@ describe("SkuDetailPage", () => {
     expect(await screen.findByText("v2")).toBeInTheDocument();
     expect(screen.queryByLabelText("Pricing model")).not.toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Schedule a new price" }));
-    expect(screen.getByLabelText("Pricing model")).toHaveValue("per_unit");
-    expect(screen.getByLabelText("Unit price")).toHaveValue("");
+    expect(screen.getByLabelText("Pricing model")).toHaveValue("");
+    expect(screen.queryByLabelText("Unit price (tier 1)")).not.toBeInTheDocument();
   });
 
   it("starts a new price from the current one", async () => {

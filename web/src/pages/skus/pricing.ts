@@ -45,9 +45,10 @@ export interface TierForm {
   flat_fee: string;
 }
 
-/** The price part of a form, as the inputs hold it (strings; empty means "not given"). */
+/** The price part of a form, as the inputs hold it (strings; empty means "not given"; no model
+ * until one is chosen). */
 export interface PriceForm {
-  model: PriceModel;
+  model: PriceModel | "";
   unit_price: string;
   package_size: string;
   package_price: string;
@@ -62,7 +63,7 @@ export const emptyTier = (): TierForm => ({ up_to: "", unit_price: "", flat_fee:
 
 export function emptyPrice(): PriceForm {
   return {
-    model: "per_unit",
+    model: "",
     unit_price: "",
     package_size: "",
     package_price: "",
@@ -72,7 +73,7 @@ export function emptyPrice(): PriceForm {
   };
 }
 
-const tiered = (model: PriceModel): boolean => model === "graduated" || model === "volume";
+const tiered = (model: PriceModel | ""): boolean => model === "graduated" || model === "volume";
 
 /** The PriceIn the API takes for these inputs: only the model's own terms, decimals as strings,
  * the last tier open-ended (up_to null), an empty amount sent as "0" (the API's default). */
@@ -94,6 +95,8 @@ export function toPriceIn(form: PriceForm): PriceIn {
         }),
         ...common,
       };
+    case "":
+      throw new Error("Choose a pricing model first.");
   }
 }
 
@@ -178,6 +181,7 @@ export function checkPrice(price: PriceForm, currency: string | undefined, issue
     }
   };
 
+  if (!price.model) issue(at("model"), "Choose a pricing model.");
   decimal(price.included_quantity, at("included_quantity"), { required: false });
   if (decimal(price.minimum_charge, at("minimum_charge"), { required: false })) charge(price.minimum_charge, at("minimum_charge"));
 
@@ -219,7 +223,7 @@ export function checkPrice(price: PriceForm, currency: string | undefined, issue
 export const tierSchema = z.object({ up_to: z.string(), unit_price: z.string(), flat_fee: z.string() });
 
 export const priceSchema = z.object({
-  model: z.enum(["per_unit", "graduated", "volume", "package"]),
+  model: z.enum(["per_unit", "graduated", "volume", "package", ""]),
   unit_price: z.string(),
   package_size: z.string(),
   package_price: z.string(),
