@@ -2,11 +2,15 @@
 // fetch stub that answers by route, fixtures shaped like the OpenAPI schemas, and a render inside
 // QueryClientProvider + MemoryRouter.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render } from "@testing-library/react";
+import { configure, render } from "@testing-library/react";
 import type { ReactElement } from "react";
 import { MemoryRouter, Route, Routes, useLocation } from "react-router";
 import type { Schemas } from "@/api/client";
 import { ME } from "@/auth/session";
+
+// A page's first render loads its lazy chunks and the API stub's answers: on a loaded machine
+// that takes longer than Testing Library's default second.
+configure({ asyncUtilTimeout: 5000 });
 
 export interface Call {
   method: string;

@@ -151,7 +151,7 @@ describe("InvoiceDetailPage", () => {
       }),
     );
     show();
-    expect(await screen.findByRole("heading", { level: 1, name: "Draft invoice" })).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { level: 1, name: "Draft Invoice" })).toBeInTheDocument();
     expect(screen.getAllByText(/^KWD\s12\.345$/)).toHaveLength(3); // the summary, the line and the total
     expect(screen.getByText(/^KWD\s12\.3449$/)).toBeInTheDocument();
     expect(screen.getByText(/Drafts are not sent to Stripe/)).toBeInTheDocument();

@@ -8,6 +8,7 @@ import { ErrorState, Loading } from "@/components/ui/states";
 import { formatDate, formatPeriod, periodBounds } from "@/lib/dates";
 import { formatMinor, formatQuantity } from "@/lib/money";
 import { useCustomer } from "../customers/queries";
+import { ScrollTable } from "./ScrollTable";
 import { isAdjustment } from "./invoice-text";
 import { useInvoice } from "./queries";
 
@@ -97,7 +98,7 @@ function PrintableInvoice({ invoice }: { invoice: Schemas["InvoiceDetail"] }) {
         </dl>
       </section>
 
-      <table className="w-full border-collapse text-left text-sm">
+      <ScrollTable label="Lines">
         <caption className="sr-only">Invoice lines</caption>
         <thead>
           <tr className="border-b-2 border-slate-900 print:border-black">
@@ -146,7 +147,7 @@ function PrintableInvoice({ invoice }: { invoice: Schemas["InvoiceDetail"] }) {
             </td>
           </tr>
         </tfoot>
-      </table>
+      </ScrollTable>
     </article>
   );
 }

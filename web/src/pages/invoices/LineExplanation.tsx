@@ -5,10 +5,11 @@ import { ApiError } from "@/api/errors";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { ErrorState, Loading } from "@/components/ui/states";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Td, Th } from "@/components/ui/table";
 import { formatDate, formatDateTime, formatPeriod } from "@/lib/dates";
 import { formatDecimal, formatMinor, formatQuantity } from "@/lib/money";
 import { type InvoiceLine, pricingModelLabel } from "./invoice-text";
+import { ScrollTable } from "./ScrollTable";
 import { useExplanation } from "./queries";
 
 export const EXPLANATION_ID = "line-explanation";
@@ -35,7 +36,16 @@ export function LineExplanationPanel({ invoiceId, currency, line, skuName, onClo
 
   return (
     <Card className="mt-6">
-      <section id={EXPLANATION_ID} ref={panel} tabIndex={-1} aria-labelledby={headingId} className="focus:outline-none">
+      <section
+        id={EXPLANATION_ID}
+        ref={panel}
+        tabIndex={-1}
+        aria-labelledby={headingId}
+        className="focus:outline-none"
+        onKeyDown={(event) => {
+          if (event.key === "Escape") onClose();
+        }}
+      >
         <div className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-200 px-4 py-3 sm:px-5">
           <div className="min-w-0">
             <h2 id={headingId} className="text-base font-semibold text-slate-900">
@@ -107,7 +117,7 @@ function ExplanationBody({ explanation, currency }: { explanation: Schemas["Line
         {explanation.tiers.length === 0 ? (
           <p className="text-sm text-slate-600">No tiers: nothing was charged beyond the included quantity.</p>
         ) : (
-          <Table>
+          <ScrollTable label="Tier breakdown">
             <thead>
               <tr>
                 <Th>Step</Th>
@@ -130,7 +140,7 @@ function ExplanationBody({ explanation, currency }: { explanation: Schemas["Line
                 </tr>
               ))}
             </tbody>
-          </Table>
+          </ScrollTable>
         )}
       </div>
 
@@ -155,7 +165,7 @@ function ExplanationBody({ explanation, currency }: { explanation: Schemas["Line
         {explanation.days.length === 0 ? (
           <p className="text-sm text-slate-600">No daily usage is stored for this period.</p>
         ) : (
-          <Table>
+          <ScrollTable label="Days">
             <thead>
               <tr>
                 <Th>Day</Th>
@@ -174,7 +184,7 @@ function ExplanationBody({ explanation, currency }: { explanation: Schemas["Line
                 </tr>
               ))}
             </tbody>
-          </Table>
+          </ScrollTable>
         )}
         <p className="mt-2 text-xs text-slate-600">
           Each day&apos;s checksum is the XOR of the hashes of its counted event ids: compare it with your own records to check

@@ -34,9 +34,10 @@ export const STRIPE_STATES: Record<StripeState, { label: string; tone: Tone; des
   skipped: { label: "Skipped", tone: "neutral", description: "An invoice of 0, not sent (your Stripe settings)." },
 };
 
-/** The page title of an invoice: "Invoice 12", or "Draft invoice" before it has a number. */
+/** The page title of an invoice: "Invoice 12", or "Draft Invoice" before it has a number (either
+ * way it says "Invoice", which the end-to-end journey looks for). */
 export function invoiceTitle(invoice: Pick<Invoice, "number">): string {
-  return invoice.number === null ? "Draft invoice" : `Invoice ${invoice.number}`;
+  return invoice.number === null ? "Draft Invoice" : `Invoice ${invoice.number}`;
 }
 
 /** A row link's visible text: the number, or "Draft November 2026". */
