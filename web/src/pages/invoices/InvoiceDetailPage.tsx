@@ -108,7 +108,8 @@ function InvoiceView({ invoice }: { invoice: Schemas["InvoiceDetail"] }) {
                 <Th className="text-right">Events</Th>
                 <Th className="text-right">Amount</Th>
                 <Th className="text-right">Unrounded</Th>
-                <Th>
+                {/* relative: the visually hidden text stays inside the table's scroller at 375 px */}
+                <Th className="relative">
                   <span className="sr-only">Explanation</span>
                 </Th>
               </tr>
