@@ -36,7 +36,7 @@ export function CustomerFormDialog({ open, onOpenChange, customer, onSaved }: Pr
       open={open}
       onOpenChange={onOpenChange}
       title={customer ? "Edit customer" : "New customer"}
-      description={customer ? `Changes apply to ${customer.name} from now on.` : "Someone you bill: their usage events name them by ID."}
+      description={customer ? `The details of ${customer.name}; its ID stays as it is.` : "Someone you bill: their usage events name them by ID."}
     >
       {/* Mounted only while open, so each opening starts from the customer's current values. */}
       <CustomerForm
@@ -99,7 +99,7 @@ function CustomerForm({
       <Field label="Name" error={errors.name?.message}>
         <Input autoComplete="off" {...form.register("name")} />
       </Field>
-      <Field label="Currency" error={errors.currency?.message} hint="The currency of this customer's invoices.">
+      <Field label="Currency" error={errors.currency?.message} hint="An ISO 4217 code. Invoices are in the currency of the SKUs' prices.">
         <Select {...form.register("currency")}>
           {CURRENCIES.map((code) => (
             <option key={code} value={code}>
