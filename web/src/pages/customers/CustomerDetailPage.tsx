@@ -18,7 +18,6 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { formatDateTime, formatPeriod } from "@/lib/dates";
 import { formatMinor, formatQuantity } from "@/lib/money";
 import { InvoiceStatusBadge } from "../invoices/InvoiceBadges";
-import { ScrollTable } from "../invoices/ScrollTable";
 import { invoiceLinkLabel, invoiceLinkText } from "../invoices/invoice-text";
 import { useInvoices } from "../invoices/queries";
 import { CustomerFormDialog } from "./CustomerFormDialog";
@@ -189,7 +188,7 @@ function UsageCard({ customerId }: { customerId: string }) {
           const cost = data.estimated_cost;
           return (
             <>
-              <ScrollTable label="Usage per SKU">
+              <Table scrollLabel="Usage per SKU">
                 <thead>
                   <tr>
                     <Th>SKU</Th>
@@ -206,7 +205,7 @@ function UsageCard({ customerId }: { customerId: string }) {
                     </tr>
                   ))}
                 </tbody>
-              </ScrollTable>
+              </Table>
               {cost && (
                 <div className="space-y-1 px-4 py-3 text-sm sm:px-5">
                   <p className="text-slate-900">

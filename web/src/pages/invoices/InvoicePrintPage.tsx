@@ -5,10 +5,10 @@ import { useNames } from "@/api/queries";
 import { useSession } from "@/auth/session";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { ErrorState, Loading } from "@/components/ui/states";
+import { Table } from "@/components/ui/table";
 import { formatDate, formatPeriod, periodBounds } from "@/lib/dates";
 import { formatMinor, formatQuantity } from "@/lib/money";
 import { useCustomer } from "../customers/queries";
-import { ScrollTable } from "./ScrollTable";
 import { isAdjustment } from "./invoice-text";
 import { useInvoice } from "./queries";
 
@@ -98,7 +98,7 @@ function PrintableInvoice({ invoice }: { invoice: Schemas["InvoiceDetail"] }) {
         </dl>
       </section>
 
-      <ScrollTable label="Lines">
+      <Table scrollLabel="Lines">
         <caption className="sr-only">Invoice lines</caption>
         <thead>
           <tr className="border-b-2 border-slate-900 print:border-black">
@@ -147,7 +147,7 @@ function PrintableInvoice({ invoice }: { invoice: Schemas["InvoiceDetail"] }) {
             </td>
           </tr>
         </tfoot>
-      </ScrollTable>
+      </Table>
     </article>
   );
 }

@@ -5,11 +5,10 @@ import { ApiError } from "@/api/errors";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { ErrorState, Loading } from "@/components/ui/states";
-import { Td, Th } from "@/components/ui/table";
+import { Table, Td, Th } from "@/components/ui/table";
 import { formatDate, formatDateTime, formatPeriod } from "@/lib/dates";
 import { formatDecimal, formatMinor, formatQuantity } from "@/lib/money";
 import { type InvoiceLine, pricingModelLabel } from "./invoice-text";
-import { ScrollTable } from "./ScrollTable";
 import { useExplanation } from "./queries";
 
 export const EXPLANATION_ID = "line-explanation";
@@ -117,7 +116,7 @@ function ExplanationBody({ explanation, currency }: { explanation: Schemas["Line
         {explanation.tiers.length === 0 ? (
           <p className="text-sm text-slate-600">No tiers: nothing was charged beyond the included quantity.</p>
         ) : (
-          <ScrollTable label="Tier breakdown">
+          <Table scrollLabel="Tier breakdown">
             <thead>
               <tr>
                 <Th>Step</Th>
@@ -140,7 +139,7 @@ function ExplanationBody({ explanation, currency }: { explanation: Schemas["Line
                 </tr>
               ))}
             </tbody>
-          </ScrollTable>
+          </Table>
         )}
       </div>
 
@@ -165,7 +164,7 @@ function ExplanationBody({ explanation, currency }: { explanation: Schemas["Line
         {explanation.days.length === 0 ? (
           <p className="text-sm text-slate-600">No daily usage is stored for this period.</p>
         ) : (
-          <ScrollTable label="Days">
+          <Table scrollLabel="Days">
             <thead>
               <tr>
                 <Th>Day</Th>
@@ -184,7 +183,7 @@ function ExplanationBody({ explanation, currency }: { explanation: Schemas["Line
                 </tr>
               ))}
             </tbody>
-          </ScrollTable>
+          </Table>
         )}
         <p className="mt-2 text-xs text-slate-600">
           Each day&apos;s checksum is the XOR of the hashes of its counted event ids: compare it with your own records to check
