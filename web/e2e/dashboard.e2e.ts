@@ -186,7 +186,7 @@ describe.sequential("a merchant, from sign-up to a paid-for invoice", () => {
     expect(output).toContain("draft invoices refreshed");
     await page.goto("/invoices");
     await page.getByRole("heading", { name: "Invoices", level: 1 }).waitFor();
-    const link = page.getByRole("link", { name: /^Invoice/ }).first();
+    const link = page.getByRole("main").getByRole("link", { name: /^Invoice for/ }).first();
     await eventually(async () => {
       await page.reload();
       await link.waitFor({ timeout: 2_000 });
