@@ -53,6 +53,8 @@ describe("ApiKeysPage", () => {
     renderPage(<ApiKeysPage />, seat("admin"));
 
     expect(await screen.findByRole("cell", { name: "production backend" })).toBeInTheDocument();
+    // The key's name names one cell only (not also the cell of its "Revoke …" button).
+    expect(screen.getAllByRole("cell", { name: /production backend/ })).toHaveLength(1);
     expect(screen.getByRole("cell", { name: "old laptop" }).closest("tr")).toHaveTextContent("Revoked");
     expect(screen.queryByRole("button", { name: "Revoke old laptop" })).not.toBeInTheDocument();
 

@@ -27,6 +27,16 @@ import { applyApiErrors } from "@/lib/forms";
 
 const ADMINS_ONLY = "Only admins and owners manage API keys";
 
+/** "Dec 2, 2026, 5:23 AM UTC": to the minute, so the table fits a laptop screen (the full time is
+ * the cell's title). */
+function toMinute(iso: string | null): string {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime())
+    ? iso
+    : `${date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
+}
+
 const schema = z.object({ name: z.string().trim().min(1, "Name the key.").max(200, "Use at most 200 characters.") });
 type Values = z.infer<typeof schema>;
 
@@ -121,7 +131,7 @@ function KeysCard({ onRevoke }: { onRevoke: (key: ApiKey) => void }) {
         empty={<Empty title="No API keys yet">Create one above to start sending events.</Empty>}
       >
         {(data) => (
-          <Table>
+          <Table scrollLabel="API keys">
             <caption className="sr-only">API keys</caption>
             <thead>
               <tr>
@@ -131,7 +141,8 @@ function KeysCard({ onRevoke }: { onRevoke: (key: ApiKey) => void }) {
                 <Th>Created</Th>
                 <Th>Last used</Th>
                 <Th>Status</Th>
-                <Th>
+                {/* relative: keeps the sr-only text inside the scrolling area (else it widens the page) */}
+                <Th className="relative">
                   <span className="sr-only">Actions</span>
                 </Th>
               </tr>
@@ -144,19 +155,27 @@ function KeysCard({ onRevoke }: { onRevoke: (key: ApiKey) => void }) {
                     <Td className={cn("font-medium", revoked && "text-slate-600 line-through")}>{key.name}</Td>
                     <Td className={cn("font-mono text-xs", revoked && "text-slate-600")}>{key.prefix}…</Td>
                     <Td className={cn(revoked && "text-slate-600")}>{key.created_by ?? "—"}</Td>
-                    <Td className={cn(revoked && "text-slate-600")}>{formatDateTime(key.created_at)}</Td>
-                    <Td className={cn(revoked && "text-slate-600")}>{key.last_used_at ? formatDateTime(key.last_used_at) : "Never"}</Td>
+                    <Td className={cn(revoked && "text-slate-600")} title={formatDateTime(key.created_at)}>
+                      {toMinute(key.created_at)}
+                    </Td>
+                    <Td className={cn(revoked && "text-slate-600")} title={key.last_used_at ? formatDateTime(key.last_used_at) : undefined}>
+                      {key.last_used_at ? toMinute(key.last_used_at) : "Never"}
+                    </Td>
                     <Td>
                       {revoked ? (
                         <div className="flex flex-col items-start gap-1">
                           <Badge tone="neutral">Revoked</Badge>
-                          <span className="text-xs text-slate-600">on {formatDateTime(key.revoked_at)}</span>
+                          <span className="text-xs text-slate-600" title={formatDateTime(key.revoked_at)}>
+                            on {toMinute(key.revoked_at)}
+                          </span>
                         </div>
                       ) : (
                         <Badge tone="good">Active</Badge>
                       )}
                     </Td>
-                    <Td className="text-right">
+                    {/* Named, so the cell's name is not its button's ("Revoke <name>"): the key's
+                        name is in one cell only. */}
+                    <Td className="text-right" aria-label="Actions">
                       {!revoked && (
                         <Button variant="secondary" size="sm" aria-label={`Revoke ${key.name}`} onClick={() => onRevoke(key)}>
                           Revoke

@@ -108,14 +108,15 @@ function MembersTable({ members }: { members: Schemas["Member"][] }) {
           {message}
         </p>
       </div>
-      <Table>
+      <Table scrollLabel="Members">
         <caption className="sr-only">Members</caption>
         <thead>
           <tr>
             <Th>Email</Th>
             <Th>Role</Th>
             <Th>Joined</Th>
-            <Th>
+            {/* relative: keeps the sr-only text inside the scrolling area (else it widens the page) */}
+            <Th className="relative">
               <span className="sr-only">Actions</span>
             </Th>
           </tr>
@@ -260,7 +261,7 @@ function InviteCard() {
             <Field
               label="Role"
               error={errors.role?.message}
-              hint={me.role === "owner" ? undefined : "Only owners invite owners."}
+              hint={me.role === "admin" ? "Only owners invite owners." : undefined}
             >
               <Select disabled={locked} {...form.register("role")}>
                 {grantableRoles(me.role).map((role) => (
@@ -294,7 +295,7 @@ function InviteCard() {
 function InvitationsTable({ invitations }: { invitations: Schemas["PendingInvitation"][] }) {
   if (invitations.length === 0) return <Empty title="No pending invitations">Invitations you send appear here until they are accepted.</Empty>;
   return (
-    <Table>
+    <Table scrollLabel="Pending invitations">
       <caption className="sr-only">Pending invitations</caption>
       <thead>
         <tr>

@@ -8,7 +8,7 @@ import { useId, useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { type Schemas, api } from "@/api/client";
-import { errorMessage, unwrap } from "@/api/errors";
+import { ApiError, errorMessage, unwrap } from "@/api/errors";
 import { keys } from "@/api/queries";
 import { useSession } from "@/auth/session";
 import { Badge } from "@/components/ui/badge";
@@ -84,7 +84,9 @@ function StripeConnect({ connection }: { connection: Schemas["StripeConnection"]
       const connected = unwrap(await api.PUT("/api/settings/stripe", { body: values }));
       client.setQueryData(keys.stripe, connected);
     } catch (error) {
-      applyApiErrors(error, form.setError, ["secret_key", "webhook_secret"]);
+      // A 503 here says why (Stripe could not be reached to check the key): worth showing as is.
+      if (error instanceof ApiError && error.status === 503) form.setError("root.server", { type: "server", message: error.message });
+      else applyApiErrors(error, form.setError, ["secret_key", "webhook_secret"]);
     } finally {
       setConnecting(false);
     }
@@ -104,7 +106,10 @@ function StripeConnect({ connection }: { connection: Schemas["StripeConnection"]
         </p>
       )}
       <form className="space-y-4" noValidate onSubmit={connect}>
-        <FormError message={errors.root?.server?.message} />
+        {/* Stripe's messages can hold long unbroken tokens (hosts, URLs): wrap them anywhere. */}
+        <div className="wrap-anywhere">
+          <FormError message={errors.root?.server?.message} />
+        </div>
         <fieldset disabled={Boolean(reason) || connecting} className="grid gap-4 sm:grid-cols-2">
           <legend className="sr-only">Stripe credentials</legend>
           <Field label="Stripe secret key" error={errors.secret_key?.message} hint="sk_live_…, sk_test_… or a restricted key rk_…">
