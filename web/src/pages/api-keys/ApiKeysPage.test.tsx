@@ -33,7 +33,8 @@ beforeEach(() => {
   fetchMock.mockReset();
 });
 
-describe("ApiKeysPage", () => {
+// Typing and polling take a few seconds on a busy machine: more than the 5 s default allows.
+describe("ApiKeysPage", { timeout: 20_000 }, () => {
   it("shows a new key once: after Done it is gone from the page", async () => {
     let list = [active, revoked];
     const api = stubApi(fetchMock, [

@@ -51,7 +51,8 @@ beforeEach(() => {
   fetchMock.mockReset();
 });
 
-describe("GetStartedPage", () => {
+// Typing and polling take a few seconds on a busy machine: more than the 5 s default allows.
+describe("GetStartedPage", { timeout: 20_000 }, () => {
   it("puts the created key in the curl command and notices the first event", async () => {
     let events: Schemas["Event"][] = [];
     const api = stubApi(fetchMock, [

@@ -28,7 +28,8 @@ beforeEach(() => {
   fetchMock.mockReset();
 });
 
-describe("MembersPage", () => {
+// Typing and polling take a few seconds on a busy machine: more than the 5 s default allows.
+describe("MembersPage", { timeout: 20_000 }, () => {
   it("shows a viewer the invite form disabled, with the reason, and every seat locked", async () => {
     stubApi(fetchMock, [{ method: "GET", path: "/api/members", reply: json(members) }]);
     renderPage(<MembersPage />, seat("viewer", { user_id: VIEWER_ID, email: "cy@acme.io" }));

@@ -40,7 +40,8 @@ beforeEach(() => {
   fetchMock.mockReset();
 });
 
-describe("SettingsPage", () => {
+// Typing and polling take a few seconds on a busy machine: more than the 5 s default allows.
+describe("SettingsPage", { timeout: 20_000 }, () => {
   it("sends only the changed fields, and puts a 422 under its field", async () => {
     let answer: "refuse" | "accept" = "refuse";
     const api = stubApi(fetchMock, [
