@@ -12,7 +12,8 @@ export default defineConfig({
   resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },
   server: {
     port: 5173,
-    proxy: { "/api": { target: api, changeOrigin: false } },
+    // "/api/", not "/api": the dashboard's own /api-keys page is not an API path.
+    proxy: { "/api/": { target: api, changeOrigin: false } },
   },
   build: {
     target: "es2022",

@@ -23,11 +23,15 @@ export function CopyButton({ value, label = "Copy" }: { value: string; label?: s
   );
 }
 
-/** A secret or a command in monospace, selectable, with a copy button. */
-export function CodeBlock({ value, label }: { value: string; label?: string }) {
+/** A secret or a command in monospace, selectable, with a copy button. `testId` goes on the text
+ * itself (not the button), so a test reading it gets exactly `value`. */
+export function CodeBlock({ value, label, testId }: { value: string; label?: string; testId?: string }) {
   return (
     <div className="flex flex-col gap-2 rounded-md border border-slate-200 bg-slate-950 p-3 sm:flex-row sm:items-start">
-      <pre className="min-w-0 flex-1 overflow-x-auto whitespace-pre-wrap break-all font-mono text-xs text-slate-100">
+      <pre
+        data-testid={testId}
+        className="min-w-0 flex-1 overflow-x-auto whitespace-pre-wrap break-all font-mono text-xs text-slate-100"
+      >
         <code>{value}</code>
       </pre>
       <CopyButton value={value} label={label ?? "Copy"} />
