@@ -1,6 +1,334 @@
+// The first page after log-in: this period's usage and estimated bill, usage per day by SKU, the
+// latest invoices and the usage BillBo cannot price. Every figure comes from the API as a decimal
+// string or integer minor units and is formatted by lib/money.ts, never through a float.
+import { useQuery } from "@tanstack/react-query";
+import { CheckCircle2 } from "lucide-react";
+import { type ReactNode, useId } from "react";
+import { Link } from "react-router";
+import { type Schemas, api } from "@/api/client";
+import { unwrap } from "@/api/errors";
+import { keys, useNames } from "@/api/queries";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page";
+import { Empty, ErrorState, Loading, QueryView } from "@/components/ui/states";
+import { Table, Td, Th } from "@/components/ui/table";
+import { formatDate, formatPeriod } from "@/lib/dates";
+import { formatDecimal, formatMinor, formatQuantity } from "@/lib/money";
+import { reasonText } from "@/pages/usage/labels";
+import { useUnpriced, useUsage } from "@/pages/usage/queries";
+import { UsageChart } from "./UsageChart";
 
-// TODO(issue 12): this page is being written.
+type Names = ReturnType<typeof useNames>;
+
+const link = "font-medium text-indigo-700 underline-offset-4 hover:underline";
+
+/** A card that is a landmark named by its title, so it can be found (and skipped to) by name. */
+function Section({
+  title,
+  description,
+  actions,
+  className,
+  children,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+  className?: string;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <Card role="region" aria-labelledby={id} className={className}>
+      <CardHeader title={<span id={id}>{title}</span>} description={description} actions={actions} />
+      {children}
+    </Card>
+  );
+}
+
+function count(value: number): string {
+  return value.toLocaleString();
+}
+
+function lastDay(isoEnd: string): string {
+  // The window ends at the first instant of the next period: its last day is the day before.
+  const end = new Date(isoEnd);
+  end.setUTCDate(end.getUTCDate() - 1);
+  return end.toISOString().slice(0, 10);
+}
+
+function EstimatedBill({ cost }: { cost: Schemas["EstimatedCost"] | null | undefined }) {
+  return (
+    <div className="space-y-2 border-t border-slate-200 pt-4">
+      <h2 className="text-base font-semibold text-slate-900">Estimated bill</h2>
+      {!cost ? (
+        <p className="text-sm text-slate-700">No estimate available.</p>
+      ) : (
+        <>
+          {cost.totals.length === 0 ? (
+            <p className="text-sm text-slate-700">Nothing to bill yet: no priced usage this period.</p>
+          ) : (
+            <ul className="space-y-2">
+              {cost.totals.map((total) => {
+                const exact = formatDecimal(total.amount, total.currency);
+                const rounded = formatMinor(total.amount_minor, total.currency);
+                return (
+                  <li key={total.currency}>
+                    <span className="text-2xl font-semibold tabular-nums text-slate-900">{exact}</span>{" "}
+                    <span className="text-sm text-slate-700">{total.currency}</span>
+                    {rounded !== exact && (
+                      <p className="text-sm text-slate-700">{rounded} once each line is rounded to minor units, as on an invoice</p>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+          {cost.note && <p className="text-sm text-slate-700">{cost.note}</p>}
+          {cost.unpriced.length > 0 && (
+            <p className="text-sm text-amber-900">
+              Not included: {count(cost.unpriced.length)} customer and SKU {cost.unpriced.length === 1 ? "pair" : "pairs"} with
+              usage that cannot be priced (see Unpriced usage).
+            </p>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function CurrentPeriod({ names }: { names: Names }) {
+  const usage = useUsage({ groupBy: ["sku"], includeCost: true });
+  const data = usage.data;
+  return (
+    <Section
+      title="Current period"
+      description={data ? `${formatDate(data.sent_from)} to ${formatDate(lastDay(data.sent_to))} (UTC)` : undefined}
+    >
+      <CardBody className="space-y-4">
+        <QueryView query={usage} label="Loading usage">
+          {(data) => {
+            const events = data.rows.reduce((sum, row) => sum + row.events, 0);
+            return (
+              <>
+                <p className="text-lg font-semibold text-slate-900">{formatPeriod(data.sent_from)}</p>
+                <dl className="grid grid-cols-2 gap-3 text-sm">
+                  <div>
+                    <dt className="text-slate-700">Events</dt>
+                    <dd className="text-2xl font-semibold tabular-nums text-slate-900">{count(events)}</dd>
+                  </div>
+                  <div>
+                    <dt className="text-slate-700">SKUs with usage</dt>
+                    <dd className="text-2xl font-semibold tabular-nums text-slate-900">{count(data.rows.length)}</dd>
+                  </div>
+                </dl>
+                {data.rows.length === 0 ? (
+                  <p className="text-sm text-slate-700">No events have arrived this period.</p>
+                ) : (
+                  <Table>
+                    <caption className="sr-only">Quantity per SKU this period</caption>
+                    <thead>
+                      <tr>
+                        <Th>SKU</Th>
+                        <Th className="text-right">Events</Th>
+                        <Th className="text-right">Quantity</Th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {data.rows.map((row) => {
+                        const id = row.sku_id ?? "";
+                        return (
+                          <tr key={id}>
+                            <Td>{names.skuName(id)}</Td>
+                            <Td className="text-right tabular-nums">{count(row.events)}</Td>
+                            <Td className="text-right tabular-nums">
+                              {formatQuantity(row.quantity)} {names.sku(id)?.unit ?? ""}
+                            </Td>
+                          </tr>
+                        );
+                      })}
+                    </tbody>
+                  </Table>
+                )}
+                <EstimatedBill cost={data.estimated_cost} />
+              </>
+            );
+          }}
+        </QueryView>
+      </CardBody>
+    </Section>
+  );
+}
+
+function UsageBySku({ names }: { names: Names }) {
+  const usage = useUsage({ groupBy: ["day", "sku"] });
+  let body: ReactNode;
+  if (usage.isPending) body = <Loading label="Loading usage" />;
+  else if (usage.isError) body = <ErrorState error={usage.error} retry={() => void usage.refetch()} />;
+  else if (usage.data.rows.length === 0)
+    body = (
+      <Empty title="No usage yet this period">
+        Send your first events to see them here.{" "}
+        <Link className={link} to="/get-started">
+          Get started
+        </Link>
+      </Empty>
+    );
+  else body = <UsageChart rows={usage.data.rows} skuName={names.skuName} />;
+  return (
+    <Section title="Usage by SKU" description="Quantity per day this period, one line per SKU" className="lg:col-span-2">
+      <CardBody>{body}</CardBody>
+    </Section>
+  );
+}
+
+const STATUS_TONE: Record<string, "info" | "good" | "neutral"> = { draft: "info", finalized: "good" };
+
+function statusLabel(status: string): string {
+  return status.charAt(0).toUpperCase() + status.slice(1);
+}
+
+function newestFirst(a: Schemas["Invoice"], b: Schemas["Invoice"]): number {
+  if (a.period_start !== b.period_start) return a.period_start < b.period_start ? 1 : -1;
+  return (b.finalized_at ?? "9999").localeCompare(a.finalized_at ?? "9999");
+}
+
+function LastInvoices({ names }: { names: Names }) {
+  const invoices = useQuery({
+    queryKey: keys.invoices(),
+    queryFn: async () => unwrap(await api.GET("/api/invoices")),
+  });
+  return (
+    <Section
+      title="Last invoices"
+      className="lg:col-span-2"
+      actions={
+        <Link className={`${link} text-sm`} to="/invoices">
+          All invoices
+        </Link>
+      }
+    >
+      <QueryView
+        query={invoices}
+        label="Loading invoices"
+        isEmpty={(list) => list.length === 0}
+        empty={<Empty title="No invoices yet">Draft invoices appear once usage has been rated.</Empty>}
+      >
+        {(list) => (
+          <Table>
+            <thead>
+              <tr>
+                <Th>Invoice</Th>
+                <Th>Customer</Th>
+                <Th>Period</Th>
+                <Th>Status</Th>
+                <Th className="text-right">Amount</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...list]
+                .sort(newestFirst)
+                .slice(0, 5)
+                .map((invoice) => (
+                  <tr key={invoice.id}>
+                    <Td>
+                      <Link className={link} to={`/invoices/${invoice.id}`}>
+                        {invoice.number != null ? `#${invoice.number}` : `Draft, ${names.customerName(invoice.customer_id)}`}
+                      </Link>
+                    </Td>
+                    <Td>{names.customerName(invoice.customer_id)}</Td>
+                    <Td>{formatPeriod(invoice.period_start)}</Td>
+                    <Td>
+                      <Badge tone={STATUS_TONE[invoice.status] ?? "neutral"}>{statusLabel(invoice.status)}</Badge>
+                    </Td>
+                    <Td className="text-right tabular-nums">{formatMinor(invoice.subtotal_minor, invoice.currency)}</Td>
+                  </tr>
+                ))}
+            </tbody>
+          </Table>
+        )}
+      </QueryView>
+    </Section>
+  );
+}
+
+function UnpricedUsage({ names }: { names: Names }) {
+  const unpriced = useUnpriced();
+  return (
+    <Section title="Unpriced usage" description="Usage this period that cannot be billed yet, and why">
+      <QueryView
+        query={unpriced}
+        label="Loading unpriced usage"
+        isEmpty={(data) => data.rows.length === 0}
+        empty={
+          <p className="flex items-center gap-2 px-4 py-6 text-sm text-slate-800 sm:px-5">
+            <CheckCircle2 className="h-5 w-5 text-emerald-700" aria-hidden />
+            All usage is priced
+          </p>
+        }
+      >
+        {(data) => (
+          <Table>
+            <thead>
+              <tr>
+                <Th>Customer</Th>
+                <Th>SKU</Th>
+                <Th className="text-right">Events</Th>
+                <Th className="text-right">Quantity</Th>
+                <Th>Reasons</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.rows.map((row) => (
+                <tr key={`${row.customer_id} ${row.sku_id}`}>
+                  <Td>
+                    {names.customer(row.customer_id) ? (
+                      <Link className={link} to={`/customers/${row.customer_id}`}>
+                        {names.customerName(row.customer_id)}
+                      </Link>
+                    ) : (
+                      <span className="font-mono text-xs">{row.customer_id}</span>
+                    )}
+                  </Td>
+                  <Td>
+                    {names.sku(row.sku_id) ? (
+                      <Link className={link} to={`/skus/${row.sku_id}`}>
+                        {names.skuName(row.sku_id)}
+                      </Link>
+                    ) : (
+                      <span className="font-mono text-xs">{row.sku_id}</span>
+                    )}
+                  </Td>
+                  <Td className="text-right tabular-nums">{count(row.events)}</Td>
+                  <Td className="text-right tabular-nums">{formatQuantity(row.quantity)}</Td>
+                  <Td className="min-w-64 whitespace-normal">
+                    <ul className="list-disc space-y-0.5 pl-4">
+                      {row.reasons.map((reason) => (
+                        <li key={reason}>{reasonText(reason)}</li>
+                      ))}
+                    </ul>
+                  </Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </QueryView>
+    </Section>
+  );
+}
+
 export default function OverviewPage() {
-  return <PageHeader title="OverviewPage" />;
+  const names = useNames();
+  return (
+    <>
+      <PageHeader title="Overview" description="This period's usage and what it will cost, as events arrive." />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <CurrentPeriod names={names} />
+        <UnpricedUsage names={names} />
+        <UsageBySku names={names} />
+        <LastInvoices names={names} />
+      </div>
+    </>
+  );
 }
