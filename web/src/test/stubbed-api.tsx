@@ -77,7 +77,7 @@ export function requestsTo(path: string, method = "GET"): StubRequest[] {
 /** Where the router is now (path and search), for assertions on the URL. */
 function LocationProbe() {
   const location = useLocation();
-  return <output data-testid="location">{location.pathname + location.search}</output>;
+  return <span data-testid="location">{location.pathname + location.search}</span>;
 }
 
 export function renderPage(ui: ReactElement, { at = "/", route = "*" }: { at?: string; route?: string } = {}) {
