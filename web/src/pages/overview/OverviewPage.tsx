@@ -14,9 +14,10 @@ import { PageHeader } from "@/components/ui/page";
 import { Empty, ErrorState, Loading, QueryView } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDate, formatPeriod } from "@/lib/dates";
-import { formatDecimal, formatMinor, formatQuantity } from "@/lib/money";
-import { reasonText } from "@/pages/usage/labels";
+import { formatMinor, formatQuantity } from "@/lib/money";
+import { CostTotals } from "@/pages/usage/CostTotals";
 import { useUnpriced, useUsage } from "@/pages/usage/queries";
+import { UnpricedTable } from "@/pages/usage/UnpricedTable";
 import { UsageChart } from "./UsageChart";
 
 type Names = ReturnType<typeof useNames>;
@@ -68,21 +69,7 @@ function EstimatedBill({ cost }: { cost: Schemas["EstimatedCost"] | null | undef
           {cost.totals.length === 0 ? (
             <p className="text-sm text-slate-700">Nothing to bill yet: no priced usage this period.</p>
           ) : (
-            <ul className="space-y-2">
-              {cost.totals.map((total) => {
-                const exact = formatDecimal(total.amount, total.currency);
-                const rounded = formatMinor(total.amount_minor, total.currency);
-                return (
-                  <li key={total.currency}>
-                    <span className="text-2xl font-semibold tabular-nums text-slate-900">{exact}</span>{" "}
-                    <span className="text-sm text-slate-700">{total.currency}</span>
-                    {rounded !== exact && (
-                      <p className="text-sm text-slate-700">{rounded} once each line is rounded to minor units, as on an invoice</p>
-                    )}
-                  </li>
-                );
-              })}
-            </ul>
+            <CostTotals totals={cost.totals} />
           )}
           {cost.note && <p className="text-sm text-slate-700">{cost.note}</p>}
           {cost.unpriced.length > 0 && (
@@ -267,52 +254,7 @@ function UnpricedUsage({ names }: { names: Names }) {
           </p>
         }
       >
-        {(data) => (
-          <Table>
-            <thead>
-              <tr>
-                <Th>Customer</Th>
-                <Th>SKU</Th>
-                <Th className="text-right">Events</Th>
-                <Th className="text-right">Quantity</Th>
-                <Th>Reasons</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.rows.map((row) => (
-                <tr key={`${row.customer_id} ${row.sku_id}`}>
-                  <Td>
-                    {names.customer(row.customer_id) ? (
-                      <Link className={link} to={`/customers/${row.customer_id}`}>
-                        {names.customerName(row.customer_id)}
-                      </Link>
-                    ) : (
-                      <span className="font-mono text-xs">{row.customer_id}</span>
-                    )}
-                  </Td>
-                  <Td>
-                    {names.sku(row.sku_id) ? (
-                      <Link className={link} to={`/skus/${row.sku_id}`}>
-                        {names.skuName(row.sku_id)}
-                      </Link>
-                    ) : (
-                      <span className="font-mono text-xs">{row.sku_id}</span>
-                    )}
-                  </Td>
-                  <Td className="text-right tabular-nums">{count(row.events)}</Td>
-                  <Td className="text-right tabular-nums">{formatQuantity(row.quantity)}</Td>
-                  <Td className="min-w-64 whitespace-normal">
-                    <ul className="list-disc space-y-0.5 pl-4">
-                      {row.reasons.map((reason) => (
-                        <li key={reason}>{reasonText(reason)}</li>
-                      ))}
-                    </ul>
-                  </Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
+        {(data) => <UnpricedTable rows={data.rows} names={names} />}
       </QueryView>
     </Section>
   );
