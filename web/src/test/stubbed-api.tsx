@@ -80,8 +80,14 @@ function LocationProbe() {
   return <span data-testid="location">{location.pathname + location.search}</span>;
 }
 
-export function renderPage(ui: ReactElement, { at = "/", route = "*" }: { at?: string; route?: string } = {}) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 0 } } });
+export function testQueryClient(): QueryClient {
+  return new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 0 } } });
+}
+
+export function renderPage(
+  ui: ReactElement,
+  { at = "/", route = "*", client = testQueryClient() }: { at?: string; route?: string; client?: QueryClient } = {},
+) {
   return {
     client,
     ...render(

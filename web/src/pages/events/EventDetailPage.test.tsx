@@ -1,5 +1,14 @@
 // The stub must be imported before the page (the API client takes `fetch` when it loads).
-import { CUSTOMER_ACME, SKU_STORAGE, apiError, catalogue, renderPage, requestsTo, stubApi } from "@/test/stubbed-api";
+import {
+  CUSTOMER_ACME,
+  SKU_STORAGE,
+  apiError,
+  catalogue,
+  renderPage,
+  requestsTo,
+  stubApi,
+  testQueryClient,
+} from "@/test/stubbed-api";
 import { screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import EventDetailPage from "./EventDetailPage";
@@ -42,6 +51,16 @@ describe("EventDetailPage", () => {
     expect(back).toHaveAttribute("href", "/events");
     expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("Event missing");
     expect(screen.queryByRole("term")).not.toBeInTheDocument();
+  });
+
+  it("shows an event the explorer listed when the API cannot look its ID up", async () => {
+    stubApi({ ...catalogue, "GET /api/events/order%2F42%20%231": () => apiError(404, "not_found", "Not Found") });
+    const client = testQueryClient();
+    client.setQueryData(["events", { cursor: null, limit: 50 }], { events: [stored], next_cursor: null });
+    renderPage(<EventDetailPage />, { at: `/events/${encodeURIComponent(stored.event_id)}`, route: "/events/:eventId", client });
+    expect(await screen.findByText(/the API could not look this ID up/)).toBeInTheDocument();
+    expect(screen.getByText("0.000000000000000001 GB")).toBeInTheDocument();
+    expect(screen.queryByText("No event with this ID")).not.toBeInTheDocument();
   });
 
   it("shows a server failure as an error with a retry, not as a missing event", async () => {

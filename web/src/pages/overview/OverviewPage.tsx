@@ -13,6 +13,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page";
 import { Empty, ErrorState, Loading, QueryView } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
+import { cn } from "@/lib/cn";
 import { formatDate, formatPeriod } from "@/lib/dates";
 import { formatMinor, formatQuantity } from "@/lib/money";
 import { CostTotals } from "@/pages/usage/CostTotals";
@@ -40,7 +41,7 @@ function Section({
 }) {
   const id = useId();
   return (
-    <Card role="region" aria-labelledby={id} className={className}>
+    <Card role="region" aria-labelledby={id} className={cn("min-w-0", className)}>
       <CardHeader title={<span id={id}>{title}</span>} description={description} actions={actions} />
       {children}
     </Card>
@@ -188,7 +189,6 @@ function LastInvoices({ names }: { names: Names }) {
   return (
     <Section
       title="Last invoices"
-      className="lg:col-span-2"
       actions={
         <Link className={`${link} text-sm`} to="/invoices">
           All invoices
@@ -202,37 +202,25 @@ function LastInvoices({ names }: { names: Names }) {
         empty={<Empty title="No invoices yet">Draft invoices appear once usage has been rated.</Empty>}
       >
         {(list) => (
-          <Table>
-            <thead>
-              <tr>
-                <Th>Invoice</Th>
-                <Th>Customer</Th>
-                <Th>Period</Th>
-                <Th>Status</Th>
-                <Th className="text-right">Amount</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...list]
-                .sort(newestFirst)
-                .slice(0, 5)
-                .map((invoice) => (
-                  <tr key={invoice.id}>
-                    <Td>
-                      <Link className={link} to={`/invoices/${invoice.id}`}>
-                        {invoice.number != null ? `#${invoice.number}` : `Draft, ${names.customerName(invoice.customer_id)}`}
-                      </Link>
-                    </Td>
-                    <Td>{names.customerName(invoice.customer_id)}</Td>
-                    <Td>{formatPeriod(invoice.period_start)}</Td>
-                    <Td>
-                      <Badge tone={STATUS_TONE[invoice.status] ?? "neutral"}>{statusLabel(invoice.status)}</Badge>
-                    </Td>
-                    <Td className="text-right tabular-nums">{formatMinor(invoice.subtotal_minor, invoice.currency)}</Td>
-                  </tr>
-                ))}
-            </tbody>
-          </Table>
+          <ul className="divide-y divide-slate-100">
+            {[...list]
+              .sort(newestFirst)
+              .slice(0, 5)
+              .map((invoice) => (
+                <li key={invoice.id} className="flex items-start justify-between gap-3 px-4 py-3 sm:px-5">
+                  <div className="min-w-0">
+                    <Link className={cn(link, "break-words")} to={`/invoices/${invoice.id}`}>
+                      {names.customerName(invoice.customer_id)}, {formatPeriod(invoice.period_start)}
+                    </Link>
+                    <p className="text-sm text-slate-700">{invoice.number != null ? `Invoice #${invoice.number}` : "No number yet"}</p>
+                  </div>
+                  <div className="flex shrink-0 flex-col items-end gap-1">
+                    <span className="font-medium tabular-nums text-slate-900">{formatMinor(invoice.subtotal_minor, invoice.currency)}</span>
+                    <Badge tone={STATUS_TONE[invoice.status] ?? "neutral"}>{statusLabel(invoice.status)}</Badge>
+                  </div>
+                </li>
+              ))}
+          </ul>
         )}
       </QueryView>
     </Section>
@@ -242,7 +230,7 @@ function LastInvoices({ names }: { names: Names }) {
 function UnpricedUsage({ names }: { names: Names }) {
   const unpriced = useUnpriced();
   return (
-    <Section title="Unpriced usage" description="Usage this period that cannot be billed yet, and why">
+    <Section title="Unpriced usage" description="Usage this period that cannot be billed yet, and why" className="lg:col-span-2">
       <QueryView
         query={unpriced}
         label="Loading unpriced usage"
@@ -267,9 +255,9 @@ export default function OverviewPage() {
       <PageHeader title="Overview" description="This period's usage and what it will cost, as events arrive." />
       <div className="grid gap-6 lg:grid-cols-2">
         <CurrentPeriod names={names} />
-        <UnpricedUsage names={names} />
-        <UsageBySku names={names} />
         <LastInvoices names={names} />
+        <UsageBySku names={names} />
+        <UnpricedUsage names={names} />
       </div>
     </>
   );

@@ -10,7 +10,7 @@ const link = "font-medium text-indigo-700 underline-offset-4 hover:underline";
 
 export function UnpricedTable({ rows, names }: { rows: Schemas["Unpriced"][]; names: ReturnType<typeof useNames> }) {
   return (
-    <Table>
+    <Table className="min-w-[44rem]">
       <thead>
         <tr>
           <Th>Customer</Th>
@@ -23,7 +23,7 @@ export function UnpricedTable({ rows, names }: { rows: Schemas["Unpriced"][]; na
       <tbody>
         {rows.map((row) => (
           <tr key={`${row.customer_id} ${row.sku_id}`}>
-            <Td>
+            <Td className="whitespace-nowrap">
               {names.customer(row.customer_id) ? (
                 <Link className={link} to={`/customers/${row.customer_id}`}>
                   {names.customerName(row.customer_id)}
@@ -32,7 +32,7 @@ export function UnpricedTable({ rows, names }: { rows: Schemas["Unpriced"][]; na
                 <span className="font-mono text-xs">{row.customer_id}</span>
               )}
             </Td>
-            <Td>
+            <Td className="whitespace-nowrap">
               {names.sku(row.sku_id) ? (
                 <Link className={link} to={`/skus/${row.sku_id}`}>
                   {names.skuName(row.sku_id)}
@@ -43,7 +43,7 @@ export function UnpricedTable({ rows, names }: { rows: Schemas["Unpriced"][]; na
             </Td>
             <Td className="text-right tabular-nums">{row.events.toLocaleString()}</Td>
             <Td className="text-right tabular-nums">{formatQuantity(row.quantity)}</Td>
-            <Td className="min-w-64 whitespace-normal">
+            <Td className="whitespace-normal">
               <ul className="list-disc space-y-0.5 pl-4">
                 {row.reasons.map((reason) => (
                   <li key={reason}>{reasonText(reason)}</li>
