@@ -153,7 +153,7 @@ describe("EventsPage", () => {
     stored = [event("evt_4", 4), event("evt_3", 3), ...stored];
     await screen.findByRole("link", { name: "evt_4" });
     await waitFor(() => expect(screen.getByRole("status")).toHaveTextContent("Live: 2 new events"));
-    const marked = [...document.querySelectorAll("tr[data-new]")].map((row) => within(row as HTMLElement).getByRole("link").textContent);
+    const marked = [...document.querySelectorAll("tr[data-new]")].map((row) => within(row as HTMLElement).getAllByRole("link")[0]?.textContent);
     expect(marked).toEqual(["evt_4", "evt_3"]);
     expect(within(bodyRows()[0]!).getByText("New")).toBeInTheDocument();
     expect(within(bodyRows()[2]!).queryByText("New")).not.toBeInTheDocument();

@@ -19,6 +19,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { cn } from "@/lib/cn";
 import { formatDateTime, localInputToIso } from "@/lib/dates";
 import { formatQuantity } from "@/lib/money";
+import { CustomerLink, SkuLink } from "@/pages/usage/links";
 
 type EventQuery = { customer_id?: string; sku_id?: string; from?: string; to?: string };
 
@@ -249,8 +250,12 @@ export default function EventsPage({ liveInterval = 2000, pageSize = 50 }: { liv
                           {isNew && <Badge tone="warn">New</Badge>}
                         </span>
                       </Td>
-                      <Td>{names.customerName(event.customer_id)}</Td>
-                      <Td>{names.skuName(event.sku_id)}</Td>
+                      <Td>
+                        <CustomerLink id={event.customer_id} names={names} />
+                      </Td>
+                      <Td>
+                        <SkuLink id={event.sku_id} names={names} />
+                      </Td>
                       <Td className="text-right tabular-nums">
                         {formatQuantity(event.amount)} {names.sku(event.sku_id)?.unit ?? ""}
                       </Td>

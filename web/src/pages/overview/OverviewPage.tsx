@@ -19,6 +19,7 @@ import { formatMinor, formatQuantity } from "@/lib/money";
 import { CostTotals } from "@/pages/usage/CostTotals";
 import { useUnpriced, useUsage } from "@/pages/usage/queries";
 import { UnpricedTable } from "@/pages/usage/UnpricedTable";
+import { SkuLink } from "@/pages/usage/links";
 import { UsageChart } from "./UsageChart";
 
 type Names = ReturnType<typeof useNames>;
@@ -127,7 +128,9 @@ function CurrentPeriod({ names }: { names: Names }) {
                         const id = row.sku_id ?? "";
                         return (
                           <tr key={id}>
-                            <Td>{names.skuName(id)}</Td>
+                            <Td>
+                              <SkuLink id={id} names={names} />
+                            </Td>
                             <Td className="text-right tabular-nums">{count(row.events)}</Td>
                             <Td className="text-right tabular-nums">
                               {formatQuantity(row.quantity)} {names.sku(id)?.unit ?? ""}
@@ -162,7 +165,7 @@ function UsageBySku({ names }: { names: Names }) {
         </Link>
       </Empty>
     );
-  else body = <UsageChart rows={usage.data.rows} skuName={names.skuName} />;
+  else body = <UsageChart rows={usage.data.rows} names={names} />;
   return (
     <Section title="Usage by SKU" description="Quantity per day this period, one line per SKU" className="lg:col-span-2">
       <CardBody>{body}</CardBody>

@@ -3,9 +3,11 @@
 // in a table under it, exact, for screen readers and for anyone who wants the digits.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { Schemas } from "@/api/client";
+import type { useNames } from "@/api/queries";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDate } from "@/lib/dates";
 import { formatQuantity } from "@/lib/money";
+import { SkuLink } from "@/pages/usage/links";
 
 // 600-weight hues: each has at least 3:1 contrast on white, as lines and legend marks need.
 const COLOURS = ["#4f46e5", "#059669", "#d97706", "#e11d48", "#0284c7", "#7c3aed", "#0d9488", "#ea580c"];
@@ -54,11 +56,11 @@ function toPoints(rows: Schemas["UsageRow"][]): Point[] {
 
 const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
 
-export function UsageChart({ rows, skuName }: { rows: Schemas["UsageRow"][]; skuName: (id: string) => string }) {
+export function UsageChart({ rows, names }: { rows: Schemas["UsageRow"][]; names: ReturnType<typeof useNames> }) {
   const points = toPoints(rows);
   const ids = [...new Set(rows.flatMap((row) => (row.sku_id ? [row.sku_id] : [])))];
   const series: Series[] = ids
-    .map((id) => ({ id, name: skuName(id) }))
+    .map((id) => ({ id, name: names.skuName(id) }))
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((s, index) => ({ ...s, colour: COLOURS[index % COLOURS.length] ?? "#4f46e5" }));
   const byDay = new Map(points.map((point) => [point.day, point]));
@@ -125,8 +127,8 @@ export function UsageChart({ rows, skuName }: { rows: Schemas["UsageRow"][]; sku
               <tr>
                 <Th>Day</Th>
                 {series.map((s) => (
-                  <Th key={s.id} className="text-right">
-                    {s.name}
+                  <Th key={s.id} className="text-right normal-case">
+                    <SkuLink id={s.id} names={names} />
                   </Th>
                 ))}
               </tr>

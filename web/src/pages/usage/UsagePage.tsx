@@ -15,6 +15,7 @@ import { formatMinor, formatQuantity } from "@/lib/money";
 import { CostTotals } from "./CostTotals";
 import { UnpricedTable } from "./UnpricedTable";
 import { modelText } from "./labels";
+import { CustomerLink, SkuLink } from "./links";
 import { type GroupBy, useRatedUsage, useUsage } from "./queries";
 
 type Names = ReturnType<typeof useNames>;
@@ -61,8 +62,8 @@ function UsageRows({ usage, names }: { usage: Schemas["Usage"]; names: Names }) 
         {usage.rows.map((row) => (
           <tr key={`${row.day ?? ""} ${row.customer_id ?? ""} ${row.sku_id ?? ""}`}>
             {groups.includes("day") && <Td className="whitespace-nowrap">{formatDate(row.day)}</Td>}
-            {groups.includes("customer") && <Td>{row.customer_id ? names.customerName(row.customer_id) : "—"}</Td>}
-            {bySku && <Td>{row.sku_id ? names.skuName(row.sku_id) : "—"}</Td>}
+            {groups.includes("customer") && <Td>{row.customer_id ? <CustomerLink id={row.customer_id} names={names} /> : "—"}</Td>}
+            {bySku && <Td>{row.sku_id ? <SkuLink id={row.sku_id} names={names} /> : "—"}</Td>}
             <Td className="text-right tabular-nums">{row.events.toLocaleString()}</Td>
             <Td className="text-right tabular-nums">
               {formatQuantity(row.quantity)} {bySku && row.sku_id ? (names.sku(row.sku_id)?.unit ?? "") : ""}
@@ -145,8 +146,12 @@ function RatedUsage({ names, period: initial }: { names: Names; period: string }
             <tbody>
               {rows.map((row) => (
                 <tr key={`${row.customer_id} ${row.sku_id} ${row.price_version_id}`}>
-                  <Td>{names.customerName(row.customer_id)}</Td>
-                  <Td>{names.skuName(row.sku_id)}</Td>
+                  <Td className="whitespace-nowrap">
+                    <CustomerLink id={row.customer_id} names={names} />
+                  </Td>
+                  <Td className="whitespace-nowrap">
+                    <SkuLink id={row.sku_id} names={names} />
+                  </Td>
                   <Td className="text-right tabular-nums">
                     {formatQuantity(row.quantity)} {names.sku(row.sku_id)?.unit ?? ""}
                   </Td>
