@@ -114,7 +114,7 @@ function CurrentPeriod({ names }: { names: Names }) {
                 {data.rows.length === 0 ? (
                   <p className="text-sm text-slate-700">No events have arrived this period.</p>
                 ) : (
-                  <Table>
+                  <Table scrollLabel="Quantity this period">
                     <caption className="sr-only">Quantity per SKU this period</caption>
                     <thead>
                       <tr>

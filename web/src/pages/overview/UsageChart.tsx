@@ -121,7 +121,7 @@ export function UsageChart({ rows, names }: { rows: Schemas["UsageRow"][]; names
       <details className="text-sm">
         <summary className="cursor-pointer font-medium text-indigo-700">Show the data as a table</summary>
         <div className="mt-2">
-          <Table>
+          <Table scrollLabel="Chart data">
             <caption className="sr-only">Quantity per day and SKU</caption>
             <thead>
               <tr>

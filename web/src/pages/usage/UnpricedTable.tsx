@@ -8,7 +8,7 @@ import { CustomerLink, SkuLink } from "./links";
 
 export function UnpricedTable({ rows, names }: { rows: Schemas["Unpriced"][]; names: ReturnType<typeof useNames> }) {
   return (
-    <Table className="min-w-[44rem]">
+    <Table className="min-w-[44rem]" scrollLabel="Unpriced usage rows">
       <thead>
         <tr>
           <Th>Customer</Th>

@@ -47,7 +47,7 @@ function UsageRows({ usage, names }: { usage: Schemas["Usage"]; names: Names }) 
   const groups = usage.group_by;
   const bySku = groups.includes("sku");
   return (
-    <Table>
+    <Table scrollLabel="Usage rows">
       <caption className="sr-only">Usage per {groups.join(", ")}</caption>
       <thead>
         <tr>
@@ -130,7 +130,7 @@ function RatedUsage({ names, period: initial }: { names: Names; period: string }
         }
       >
         {(rows) => (
-          <Table>
+          <Table scrollLabel="Rated usage rows">
             <caption className="sr-only">Rated usage of {formatPeriod(period)}</caption>
             <thead>
               <tr>
