@@ -3,7 +3,7 @@
 // string or integer minor units and is formatted by lib/money.ts, never through a float.
 import { useQuery } from "@tanstack/react-query";
 import { CheckCircle2 } from "lucide-react";
-import { type ReactNode, useId } from "react";
+import { type ReactNode, Suspense, lazy, useId } from "react";
 import { Link } from "react-router";
 import { type Schemas, api } from "@/api/client";
 import { unwrap } from "@/api/errors";
@@ -20,7 +20,11 @@ import { CostTotals } from "@/pages/usage/CostTotals";
 import { useUnpriced, useUsage } from "@/pages/usage/queries";
 import { UnpricedTable } from "@/pages/usage/UnpricedTable";
 import { SkuLink } from "@/pages/usage/links";
-import { UsageChart } from "./UsageChart";
+
+// recharts is most of the JavaScript this page needs: its chunk is fetched as soon as this page
+// loads, in parallel with the usage, and the rest of the page never waits for it.
+const chart = import("./UsageChart");
+const UsageChart = lazy(() => chart.then((module) => ({ default: module.UsageChart })));
 
 type Names = ReturnType<typeof useNames>;
 
@@ -165,7 +169,12 @@ function UsageBySku({ names }: { names: Names }) {
         </Link>
       </Empty>
     );
-  else body = <UsageChart rows={usage.data.rows} names={names} />;
+  else
+    body = (
+      <Suspense fallback={<Loading label="Loading the chart" />}>
+        <UsageChart rows={usage.data.rows} names={names} />
+      </Suspense>
+    );
   return (
     <Section title="Usage by SKU" description="Quantity per day this period, one line per SKU" className="lg:col-span-2">
       <CardBody>{body}</CardBody>
