@@ -46,6 +46,8 @@ def list_events(
     return service.explore(clickhouse, user.merchant_id, where, cursor, limit)
 
 
-@router.get("/events/{event_id}", response_model=Event, summary="One event (its first stored copy)", responses=_ERRORS)
+@router.get(
+    "/events/{event_id:path}", response_model=Event, summary="One event (its first stored copy)", responses=_ERRORS
+)
 def read_event(clickhouse: ClickHouse, user: CurrentUser, event_id: Annotated[str, Path(max_length=128)]) -> Event:
     return service.find(clickhouse, user.merchant_id, event_id)

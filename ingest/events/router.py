@@ -65,7 +65,7 @@ def router_for(settings: Settings) -> APIRouter:
         responses=_post_responses(settings),
     )
     router.add_api_route(
-        "/{event_id}",
+        "/{event_id:path}",  # an event id may hold "/" (sent percent-encoded)
         get_event,
         methods=["GET"],
         summary="Find a stored event",

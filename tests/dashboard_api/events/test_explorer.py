@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from typing import Any
+from urllib.parse import quote
 
-from tests.dashboard_api.conftest import Browser
+from tests.dashboard_api.conftest import Browser, send
 
 
 def test_explorer_lists_each_event_once_newest_first_with_keyset_pages(browser: Browser, shop: dict[str, Any]) -> None:
@@ -31,6 +34,24 @@ def test_explorer_filters(browser: Browser, shop: dict[str, Any]) -> None:
     assert browser.get("/api/events/e1").json()["amount"] == "3"
     assert browser.get("/api/events/nope").status_code == 404
     assert browser.get("/api/events", params={"cursor": "bad"}).status_code == 422
+
+
+def test_an_event_id_with_slashes_and_reserved_characters_is_found(browser: Browser, ingest: Any) -> None:
+    """Ingest accepts any id without control characters, "/" and "#" among them: the explorer's link
+    to the event (the id percent-encoded) and ingest's own lookup must find it."""
+    browser.signup()
+    key = browser.post("/api/api-keys", json={"name": "k"}).json()["key"]
+    event_id = "orders/2026/11 #7?x=1"
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    event = {"event_id": event_id, "customer_id": str(uuid.uuid4()), "sku_id": str(uuid.uuid4()), "amount": "1"}
+    send(ingest, key, [event | {"sent_at": now}])
+    response = browser.get("/api/events/" + quote(event_id, safe=""))
+    assert response.status_code == 200, response.text
+    assert response.json()["event_id"] == event_id
+    assert browser.get("/api/events/" + quote("orders/2026/11", safe="")).status_code == 404
+    found = ingest.get("/v1/events/" + quote(event_id, safe=""), headers={"Authorization": f"Bearer {key}"})
+    assert found.status_code == 200, found.text
+    assert found.json()["event_id"] == event_id
 
 
 def test_events_of_another_merchant_are_invisible(new_browser: Any, shop: dict[str, Any]) -> None:
