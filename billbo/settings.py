@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     migrations_dir: Path = Field(
         REPO_ROOT / "migrations", description="Folder with the postgres/ and clickhouse/ migrations."
     )
+    web_dist: Path = Field(
+        REPO_ROOT / "web" / "dist",
+        description="The built web dashboard (npm --prefix web run build), served by the dashboard API "
+        "at every path that is not the API's.",
+    )
 
     @field_validator("log_level")
     @classmethod

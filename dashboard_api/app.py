@@ -1,4 +1,4 @@
-"""The dashboard API application."""
+"""The dashboard API application, which also serves the web dashboard (billbo/http/web.py)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,12 @@ from dashboard_api.webhooks import router as webhooks
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
     return create_service_app(
         service="dashboard",
         title="BillBo dashboard API",
         description="Accounts, seats, API keys, customers, SKUs and pricing, usage and invoices; Stripe's webhooks.",
-        settings=settings or get_settings(),
+        settings=settings,
         routers=[
             auth.router,
             members.router,
@@ -36,4 +37,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings_router.router,
             webhooks.router,
         ],
+        web_dist=settings.web_dist,
     )

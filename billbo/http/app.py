@@ -1,9 +1,10 @@
-"""The skeleton both APIs are built on: resources, request ids, the error shape, health."""
+"""The skeleton both APIs are built on: resources, request ids, the error shape, health, the web dashboard."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -14,6 +15,7 @@ from billbo.http.health import health_router
 from billbo.http.middleware import BodyLimitMiddleware, MethodsMiddleware, RequestContextMiddleware
 from billbo.http.openapi import install_openapi
 from billbo.http.resources import Resources, open_resources
+from billbo.http.web import install_web_dashboard
 from billbo.settings import Settings
 
 UNAVAILABLE: dict[str, Any] = {
@@ -33,7 +35,11 @@ def create_service_app(
     routers: Sequence[APIRouter] = (),
     service_lifespan: ServiceLifespan | None = None,
     inner_middleware: Sequence[Any] = (),
+    web_dist: Path | None = None,
 ) -> FastAPI:
+    """The app of one service; with ``web_dist``, it also serves the web dashboard built there at
+    every path that is not the API's (billbo/http/web.py)."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.resources = resources = open_resources(settings)
@@ -59,5 +65,7 @@ def create_service_app(
     app.include_router(health_router(service))
     for router in routers:  # every route but health needs a database: a 503 is documented once here
         app.include_router(router, responses={503: UNAVAILABLE})
+    if web_dist is not None:  # last: it takes the paths no route above has
+        install_web_dashboard(app, web_dist)
     install_openapi(app, settings.max_body_bytes)
     return app

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from billbo.settings import Settings, read_or_create_secret
+from billbo.settings import REPO_ROOT, Settings, read_or_create_secret
 
 
 def test_defaults_are_the_documented_ports(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -25,6 +25,13 @@ def test_defaults_are_the_documented_ports(monkeypatch: pytest.MonkeyPatch) -> N
         8123,
     )
     assert settings.data_dir == Path(".billbo")
+
+
+def test_the_web_dashboard_is_the_repositorys_build_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BILLBO_WEB_DIST", raising=False)
+    assert Settings().web_dist == REPO_ROOT / "web" / "dist"
+    monkeypatch.setenv("BILLBO_WEB_DIST", "/srv/billbo/web")
+    assert Settings().web_dist == Path("/srv/billbo/web")
 
 
 def test_settings_come_from_billbo_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from tests.dashboard_api.conftest import Browser
 from tests.dashboard_api.members.test_members import invite_and_join
@@ -27,6 +28,9 @@ PUBLIC = {
     ("GET", "/readyz"),
     ("POST", "/webhooks/stripe/{merchant_id}"),  # Stripe's signature is the proof (tests/dashboard_api/webhooks)
 }
+# Routes outside the OpenAPI document, all public: the document and its pages, and the web
+# dashboard's pages (GET and HEAD of every path that is not the API's; tests/dashboard_api/test_web.py).
+UNDOCUMENTED = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/{path:path}"}
 
 
 @dataclass
@@ -109,6 +113,15 @@ RANK = {"viewer": 0, "member": 1, "admin": 2, "owner": 3}
 def test_the_matrix_covers_every_route(dashboard_app: FastAPI) -> None:
     documented = {(method.upper(), path) for path, item in dashboard_app.openapi()["paths"].items() for method in item}
     assert documented - PUBLIC == {(method, path.split("?")[0]) for method, path, _, _ in ROUTES}
+
+
+def test_every_route_outside_the_document_is_a_public_page(dashboard_app: FastAPI) -> None:
+    undocumented = {
+        route.path
+        for route in iter_route_contexts(dashboard_app.routes)  # included routers' routes too
+        if not (isinstance(route.original_route, APIRoute) and route.original_route.include_in_schema)
+    }
+    assert undocumented == UNDOCUMENTED
 
 
 def _call(browser: Browser, method: str, path: str, body: dict[str, Any] | None) -> Any:

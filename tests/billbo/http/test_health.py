@@ -81,7 +81,8 @@ def test_every_response_carries_a_request_id(settings: Settings) -> None:
 
 def test_errors_have_the_one_shape(service: str, settings: Settings) -> None:
     with TestClient(APPS[service](settings)) as client:
-        response = client.get("/no/such/route")
+        # Under /api: the dashboard answers any other path with a page of the web dashboard.
+        response = client.get("/api/no/such/route")
         assert response.status_code == 404
         assert response.json() == {"error": {"code": "not_found", "message": "Not Found", "details": None}}
         response = client.post("/healthz")
