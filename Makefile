@@ -1,12 +1,16 @@
 # The README's commands. Each bootstraps first: a fresh machine needs nothing installed by hand.
-.PHONY: up test fuzz lint typecheck pytest bootstrap bench-clickhouse-server bench-ingest bench-dashboard bench-pipeline bench-stripe
+.PHONY: up test fuzz lint typecheck webtest pytest web-dev bootstrap bench-clickhouse-server bench-ingest bench-dashboard bench-pipeline bench-stripe
 
 VENV := .venv/bin
 
 up: bootstrap
 	$(VENV)/billbo up
 
-test: bootstrap lint typecheck pytest
+# The dashboard with hot reload: Vite's dev server on :5173, the API proxied to a running make up.
+web-dev: bootstrap
+	npm --prefix web run dev
+
+test: bootstrap lint typecheck webtest pytest
 
 bootstrap:
 	@scripts/bootstrap
@@ -14,9 +18,15 @@ bootstrap:
 lint:
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
+	npm --prefix web run lint
 
 typecheck:
 	$(VENV)/mypy
+	npm --prefix web run typecheck
+
+# The dashboard's unit tests (vitest).
+webtest:
+	npm --prefix web test
 
 pytest:
 	$(VENV)/pytest
