@@ -1,5 +1,5 @@
 # The README's commands. Each bootstraps first: a fresh machine needs nothing installed by hand.
-.PHONY: up test fuzz lint typecheck webtest pytest web-dev bootstrap bench-clickhouse-server bench-ingest bench-dashboard bench-pipeline bench-stripe
+.PHONY: up test fuzz lint typecheck webtest pytest web-dev bootstrap bench-clickhouse-server bench-ingest bench-dashboard bench-pipeline bench-stripe bench-web
 
 VENV := .venv/bin
 
@@ -49,3 +49,6 @@ bench-pipeline: bootstrap
 
 bench-stripe: bootstrap
 	$(VENV)/python -m bench.stripe_export
+
+bench-web: bootstrap
+	$(VENV)/python -m bench.web

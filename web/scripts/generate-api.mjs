@@ -11,7 +11,7 @@ import openapiTS, { astToString } from "openapi-typescript";
 const web = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const repo = resolve(web, "..");
 const python = process.env.BILLBO_PYTHON ?? [resolve(repo, ".venv/bin/python")].find(existsSync) ?? "python3";
-const document = execFileSync(python, ["-m", "billbo.http.openapi_document", "dashboard"], {
+const document = execFileSync(python, ["-m", "dashboard_api.openapi"], {
   cwd: repo,
   encoding: "utf8",
   env: { ...process.env, PYTHONPATH: repo },
