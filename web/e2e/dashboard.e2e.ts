@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { audit, audited } from "./support/audit";
 import { launch, newContext } from "./support/browser";
 import { rate } from "./support/cli";
@@ -47,6 +47,16 @@ beforeAll(async () => {
   context = await newContext(browser);
   page = await context.newPage();
   page.setDefaultTimeout(20_000);
+});
+
+// A failed step leaves what the browser showed: a screenshot and the page's text.
+afterEach(async ({ task }) => {
+  if (task.result?.state !== "fail" || !page) return;
+  const name = task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+  mkdirSync(join(env.output, "failures"), { recursive: true });
+  await page.screenshot({ path: join(env.output, "failures", `${name}.png`), fullPage: true }).catch(() => undefined);
+  const text = await page.locator("body").innerText().catch(() => "");
+  writeFileSync(join(env.output, "failures", `${name}.txt`), `${page.url()}\n\n${text}`);
 });
 
 afterAll(async () => {
@@ -149,8 +159,9 @@ describe.sequential("a merchant, from sign-up to a paid-for invoice", () => {
       await page.getByRole("link", { name: "call-11" }).waitFor({ timeout: 2_000 });
     });
     await page.getByLabel("SKU").selectOption({ label: "API calls" });
+    await page.waitForURL(new RegExp(`sku_id=${state.skuId}`));
+    await expect.poll(() => page.getByRole("link", { name: "first-event" }).count()).toBe(0);
     await page.getByRole("link", { name: "call-0" }).waitFor();
-    expect(await page.getByRole("link", { name: "first-event" }).count()).toBe(0);
     await audit(page, "events");
 
     await page.getByRole("button", { name: "Live tail" }).click();
