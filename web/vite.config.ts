@@ -18,15 +18,6 @@ export default defineConfig({
   build: {
     target: "es2022",
     sourcemap: false,
-    rollupOptions: {
-      output: {
-        manualChunks(id: string) {
-          if (id.includes("node_modules/recharts") || id.includes("node_modules/d3-") || id.includes("node_modules/victory"))
-            return "charts";
-          return undefined;
-        },
-      },
-    },
   },
   test: {
     environment: "jsdom",
