@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     ingest_port: int = Field(9876, description="Ingest API port.")
     dashboard_port: int = Field(8080, description="Dashboard API port.")
     dagster_port: int = Field(3000, description="Dagster UI port.")
+    dagster_code_port: int = Field(
+        4000, description="Port of the Dagster code server (gRPC) that the UI and the daemon share."
+    )
     local_clickhouse_port: int = Field(8123, description="Port of the embedded ClickHouse server.")
     local_postgres_port: int = Field(5433, description="Port of the embedded Postgres server.")
     postgres_bin_dir: Path | None = Field(

@@ -17,7 +17,7 @@ from billbo.cli import pipeline, stripe
 from billbo.clickhouse.client import ClickHouseLocation
 from billbo.local import processes
 from billbo.local.run_lock import AlreadyRunning, RunLock
-from billbo.local.services import Service, all_services, api_services, service_env
+from billbo.local.services import Service, all_services, api_services, grpc_serving, service_env
 from billbo.local.stack import DatabaseServers, database_urls, databases_for_a_command
 from billbo.logs import configure_logging, get_logger
 from billbo.migrations import runner
@@ -50,6 +50,7 @@ def _check_ports(settings: Settings) -> None:
         ("BILLBO_INGEST_PORT", settings.host, settings.ingest_port),
         ("BILLBO_DASHBOARD_PORT", settings.host, settings.dashboard_port),
         ("BILLBO_DAGSTER_PORT", settings.host, settings.dagster_port),
+        ("BILLBO_DAGSTER_CODE_PORT", settings.host, settings.dagster_code_port),
     ]
     busy = [f"{port} ({name})" for name, host, port in wanted if not processes.port_is_free(host, port)]
     if busy:
@@ -190,6 +191,9 @@ def status() -> None:
     for service in api_services(settings):
         ok, note = _probe(f"{service.url}/readyz")
         report(service.name, ok, service.url, note)
+    code = f"grpc://{settings.host}:{settings.dagster_code_port}"
+    ok = grpc_serving(settings.host, settings.dagster_code_port, timeout=3)
+    report("code-server", ok, code, "definitions loaded" if ok else "unreachable")
     dagster = f"http://{settings.host}:{settings.dagster_port}"
     ok, note = _probe(f"{dagster}/server_info")
     report("dagster", ok, dagster, "UI up" if ok else note)

@@ -27,11 +27,12 @@ class Service:
     port: int | None
     health_path: str | None = "/healthz"  # None: up once the process has lived a few seconds
     note: str = ""
+    scheme: str = "http"
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}" if self.port else "(no port)"
+        return f"{self.scheme}://{self.host}:{self.port}" if self.port else "(no port)"
 
     def start(self, env: dict[str, str], log_dir: Path, timeout: float = 90.0) -> None:
         if self.port is not None and not processes.port_is_free(self.host, self.port):
@@ -53,6 +54,34 @@ class Service:
             self.process = None
 
 
+@dataclass
+class CodeServer(Service):
+    """A Dagster code server: up once it answers gRPC health checks, which it does only once it
+    has loaded the definitions."""
+
+    scheme: str = "grpc"
+
+    def healthy(self) -> bool:
+        assert self.port is not None
+        return grpc_serving(self.host, self.port)
+
+
+def grpc_serving(host: str, port: int, timeout: float = 2.0) -> bool:
+    """Whether the Dagster code server at host:port says it is serving (the standard gRPC health
+    protocol, which Dagster's servers implement)."""
+    import grpc  # type: ignore[import-untyped]  # noqa: PLC0415 - only ``billbo up`` and ``status`` need it
+    from grpc_health.v1 import health_pb2, health_pb2_grpc  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    with grpc.insecure_channel(f"{host}:{port}") as channel:
+        try:
+            response = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(service="DagsterApi"), timeout=timeout
+            )
+        except grpc.RpcError:
+            return False
+    return bool(response.status == health_pb2.HealthCheckResponse.SERVING)
+
+
 def api_services(settings: Settings) -> list[Service]:
     return [
         Service(
@@ -72,9 +101,40 @@ def api_services(settings: Settings) -> list[Service]:
     ]
 
 
+# The code location's name: the one Dagster gives a ``-m orchestration.definitions`` location, kept
+# so that the schedules' and sensors' states (the late_events cursor, the automation's) recorded
+# by an earlier BillBo are still theirs.
+CODE_LOCATION = "orchestration.definitions"
+
+
 def dagster_services(settings: Settings) -> list[Service]:
-    code = ["-m", "orchestration.definitions"]
+    """One code server, which loads the definitions once and evaluates every sensor and schedule
+    tick, and the UI and the daemon, which both reach it through the workspace file (started with
+    ``-m``, each would run code servers of its own, the daemon's reloading the definitions)."""
+    code = ["-w", str(dagster_workspace(settings))]
     return [
+        CodeServer(
+            "code-server",
+            [
+                str(BIN / "dagster"),
+                "api",
+                "grpc",
+                "-m",
+                "orchestration.definitions",
+                "--location-name",
+                CODE_LOCATION,
+                "-h",
+                settings.host,
+                "-p",
+                str(settings.dagster_code_port),
+                "--log-level",
+                "warning",
+            ],
+            settings.host,
+            settings.dagster_code_port,
+            health_path=None,
+            note="Dagster code server: the definitions, loaded once",
+        ),
         Service(
             "dagster",
             [str(BIN / "dagster-webserver"), *code, "-h", settings.host, "-p", str(settings.dagster_port)],
@@ -121,6 +181,21 @@ def dagster_home(settings: Settings) -> Path:
     if not config.exists() or config.read_text() != DAGSTER_YAML:
         config.write_text(DAGSTER_YAML)
     return home
+
+
+def dagster_workspace(settings: Settings) -> Path:
+    """The workspace file of the UI and the daemon: the code server of ``billbo up``."""
+    workspace = dagster_home(settings) / "workspace.yaml"
+    text = (
+        "load_from:\n"
+        "  - grpc_server:\n"
+        f"      host: {settings.host}\n"
+        f"      port: {settings.dagster_code_port}\n"
+        f"      location_name: {CODE_LOCATION}\n"
+    )
+    if not workspace.exists() or workspace.read_text() != text:
+        workspace.write_text(text)
+    return workspace
 
 
 def service_env(settings: Settings, databases: Databases) -> dict[str, str]:

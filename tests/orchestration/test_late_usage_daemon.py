@@ -38,6 +38,7 @@ from billbo.migrations.runner import Databases
 from billbo.settings import REPO_ROOT, Settings
 from orchestration import pipeline
 from orchestration.definitions import resources
+from tests.conftest import free_port
 from tests.orchestration.usage.test_daily_usage import _store
 
 # About 3 minutes on two busy cores; the test's own deadline (240 s of waiting) reports first.
@@ -88,6 +89,7 @@ def stack(tmp_path: Path, server_settings: Settings, own_databases: Databases) -
     return server_settings.model_copy(
         update={
             "data_dir": tmp_path,
+            "dagster_code_port": free_port(),
             "postgres_url": SecretStr(own_databases.postgres_url),
             "clickhouse_url": SecretStr(own_databases.clickhouse_url),
         }
@@ -96,23 +98,34 @@ def stack(tmp_path: Path, server_settings: Settings, own_databases: Databases) -
 
 @contextlib.contextmanager
 def dagster_daemon(settings: Settings, databases: Databases) -> Iterator[Callable[[], None]]:
-    """``dagster-daemon run`` as ``billbo up`` starts it (same command, environment and
-    dagster.yaml), in a process group of its own, which is stopped on the way out whatever
-    happened. Yields a function that fails, with the daemon's log, if the daemon died."""
-    scheduler = next(service for service in dagster_services(settings) if service.name == "scheduler")
-    log = settings.data_path / "dagster-daemon.log"
-    process = processes.spawn(scheduler.argv, log_path=log, env=service_env(settings, databases), cwd=REPO_ROOT)
+    """The code server and ``dagster-daemon run`` as ``billbo up`` starts them (same commands,
+    environment, workspace and dagster.yaml), each in a process group of its own, which is stopped
+    on the way out whatever happened. Yields a function that fails, with the logs, if one died."""
+    code_server, _ui, scheduler = dagster_services(settings)
+    env = service_env(settings, databases)
+    logs = {name: settings.data_path / f"dagster-{name}.log" for name in ("code-server", "daemon")}
+    started: dict[str, subprocess.Popen[bytes]] = {}
+
+    def tails() -> str:
+        return "\n".join(f"the {name}'s log ends with:\n{_tail(log)}" for name, log in logs.items())
 
     def alive() -> None:
-        assert process.poll() is None, f"dagster-daemon exited with {process.returncode}:\n{_tail(log)}"
+        for name, process in started.items():
+            assert process.poll() is None, f"the {name} exited with {process.returncode}:\n{tails()}"
 
     try:
+        code = started["code-server"] = processes.spawn(
+            code_server.argv, log_path=logs["code-server"], env=env, cwd=REPO_ROOT
+        )
+        processes.wait_until(code_server.healthy, name="code-server", process=code, timeout=120)
+        started["daemon"] = processes.spawn(scheduler.argv, log_path=logs["daemon"], env=env, cwd=REPO_ROOT)
         yield alive
     except BaseException as failure:
-        failure.add_note(f"the daemon's log ends with:\n{_tail(log)}")
+        failure.add_note(tails())
         raise
     finally:
-        _stop_group(process)
+        for process in reversed(started.values()):
+            _stop_group(process)
 
 
 def _tail(log: Path, lines: int = 40) -> str:
@@ -120,9 +133,9 @@ def _tail(log: Path, lines: int = 40) -> str:
 
 
 def _stop_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the daemon's process group (the daemon, its code server, runs and their dbt), and
+    """SIGTERM to a process group (the daemon; the code server, its runs and their dbt), and
     SIGKILL to whatever is left of it after 30 s; returns once nothing of the group is left."""
-    group = process.pid  # processes.spawn starts a new session: its group id is the daemon's pid
+    group = process.pid  # processes.spawn starts a new session: its group id is the process's pid
     with contextlib.suppress(ProcessLookupError):
         os.killpg(group, signal.SIGTERM)
     deadline = time.monotonic() + 30
@@ -135,7 +148,7 @@ def _stop_group(process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 10
     while _group_alive(group) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _group_alive(group), "processes of the daemon's group are still running"
+    assert not _group_alive(group), "processes of the group are still running"
 
 
 def _group_alive(group: int) -> bool:

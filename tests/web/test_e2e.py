@@ -38,6 +38,7 @@ def test_the_merchant_journey_in_a_real_browser(server_dir: Path) -> None:
         BILLBO_INGEST_PORT=str(free_port()),
         BILLBO_DASHBOARD_PORT=str(free_port()),
         BILLBO_DAGSTER_PORT=str(free_port()),
+        BILLBO_DAGSTER_CODE_PORT=str(free_port()),
     )
     shutil.rmtree(OUTPUT, ignore_errors=True)
     up = Up(environment)

@@ -116,6 +116,7 @@ def env(server_dir: Path) -> dict[str, str]:
         BILLBO_INGEST_PORT=str(free_port()),
         BILLBO_DASHBOARD_PORT=str(free_port()),
         BILLBO_DAGSTER_PORT=str(free_port()),
+        BILLBO_DAGSTER_CODE_PORT=str(free_port()),
     )
     return environment
 
@@ -139,17 +140,28 @@ def test_up_serves_everything_and_ctrl_c_leaves_no_process(env: dict[str, str]) 
                 "migrations",
             }
         names = [line.split()[0] for line in up.output if line.split()]
-        assert names[:7] == ["postgres", "clickhouse", "migrations", "ingest", "dashboard", "dagster", "scheduler"]
+        assert names[:8] == [
+            "postgres",
+            "clickhouse",
+            "migrations",
+            "ingest",
+            "dashboard",
+            "code-server",
+            "dagster",
+            "scheduler",
+        ]
         assert f"127.0.0.1:{env['BILLBO_INGEST_PORT']}" in up.output[3]
         status = subprocess.run([BILLBO, "status"], env=env, capture_output=True, text=True, timeout=60)
         assert status.returncode == 0, status.stdout + status.stderr
-        assert status.stdout.count(" up ") == 6
+        assert status.stdout.count(" up ") == 7
+        assert f"code-server up     grpc://127.0.0.1:{env['BILLBO_DAGSTER_CODE_PORT']}" in status.stdout
         # Something to find again after a restart.
         dsn = _postgres_url(env)
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute("insert into merchants (name) values ('Survives restarts')")
         children = descendants(up.process.pid)
-        assert len(children) >= 6  # postgres (and its workers), clickhouse, ingest, dashboard, dagster x2
+        # postgres (and its workers), clickhouse, ingest, dashboard, the code server, the UI, the daemon
+        assert len(children) >= 7
     finally:
         up.process.send_signal(signal.SIGINT)  # what Ctrl-C sends
         assert up.process.wait(60) == 0
