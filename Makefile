@@ -1,5 +1,5 @@
 # The README's commands. Each bootstraps first: a fresh machine needs nothing installed by hand.
-.PHONY: up test fuzz lint typecheck webtest pytest web-dev bootstrap bench-clickhouse-server bench-ingest bench-dashboard bench-pipeline bench-stripe bench-web
+.PHONY: up test fuzz lint typecheck webtest pytest web-dev bootstrap bench-clickhouse-server bench-ingest bench-dashboard bench-pipeline bench-stripe bench-web bench-idle
 
 VENV := .venv/bin
 
@@ -52,3 +52,6 @@ bench-stripe: bootstrap
 
 bench-web: bootstrap
 	$(VENV)/python -m bench.web
+
+bench-idle: bootstrap
+	$(VENV)/python -m bench.idle
