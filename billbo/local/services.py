@@ -96,7 +96,7 @@ def api_services(settings: Settings) -> list[Service]:
             [sys.executable, "-m", "dashboard_api"],
             settings.host,
             settings.dashboard_port,
-            note=f"API docs http://{settings.host}:{settings.dashboard_port}/docs",
+            note=f"web dashboard at /, API docs http://{settings.host}:{settings.dashboard_port}/docs",
         ),
     ]
 
