@@ -1,6 +1,9 @@
 import * as DialogPrimitive from "@radix-ui/react-dialog";
 import { X } from "lucide-react";
 import type { ReactNode } from "react";
+import { errorMessage } from "@/api/errors";
+import { Button } from "./button";
+import { FormError } from "./field";
 
 interface DialogProps {
   open: boolean;
@@ -34,5 +37,34 @@ export function Dialog({ open, onOpenChange, title, description, children }: Dia
         </DialogPrimitive.Content>
       </DialogPrimitive.Portal>
     </DialogPrimitive.Root>
+  );
+}
+
+interface ConfirmDialogProps extends Omit<DialogProps, "children"> {
+  /** The confirming button's name ("Archive", "Revoke key"), and its name while the request runs. */
+  confirmLabel: string;
+  pendingLabel: string;
+  onConfirm: () => void;
+  pending: boolean;
+  /** The failed request's error, shown above the buttons. */
+  error?: unknown;
+}
+
+/** "Are you sure?" before a destructive action: Cancel, and a danger button that runs it. */
+export function ConfirmDialog({ confirmLabel, pendingLabel, onConfirm, pending, error, ...dialog }: ConfirmDialogProps) {
+  return (
+    <Dialog {...dialog}>
+      <div className="space-y-4">
+        {error ? <FormError message={errorMessage(error)} /> : null}
+        <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+          <Button variant="secondary" onClick={() => dialog.onOpenChange(false)}>
+            Cancel
+          </Button>
+          <Button variant="danger" disabled={pending} onClick={onConfirm}>
+            {pending ? pendingLabel : confirmLabel}
+          </Button>
+        </div>
+      </div>
+    </Dialog>
   );
 }

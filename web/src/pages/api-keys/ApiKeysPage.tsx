@@ -8,14 +8,14 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { type Schemas, api } from "@/api/client";
-import { errorMessage, unwrap } from "@/api/errors";
+import { unwrap } from "@/api/errors";
 import { keys } from "@/api/queries";
 import { useSession } from "@/auth/session";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/copy-button";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page";
@@ -230,23 +230,16 @@ function RevokeDialog({ apiKey, onClose }: { apiKey: ApiKey | null; onClose: () 
     onClose();
   };
   return (
-    <Dialog
+    <ConfirmDialog
       open={apiKey !== null}
       onOpenChange={(open) => !open && close()}
       title={apiKey ? `Revoke “${apiKey.name}”?` : "Revoke key"}
       description="Requests with this key are refused from now on. This cannot be undone: create a new key to replace it."
-    >
-      <div className="space-y-4">
-        {revoke.isError && <FormError message={errorMessage(revoke.error)} />}
-        <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button variant="danger" disabled={revoke.isPending || !apiKey} onClick={() => apiKey && revoke.mutate(apiKey.id)}>
-            {revoke.isPending ? "Revoking…" : "Revoke key"}
-          </Button>
-        </div>
-      </div>
-    </Dialog>
+      confirmLabel="Revoke key"
+      pendingLabel="Revoking…"
+      onConfirm={() => apiKey && revoke.mutate(apiKey.id)}
+      pending={revoke.isPending || !apiKey}
+      error={revoke.error}
+    />
   );
 }

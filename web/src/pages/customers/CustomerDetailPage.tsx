@@ -3,15 +3,14 @@ import { Archive, Pencil } from "lucide-react";
 import { type ReactNode, useState } from "react";
 import { Link, useParams } from "react-router";
 import { type Schemas, api } from "@/api/client";
-import { errorMessage, unwrap } from "@/api/errors";
+import { unwrap } from "@/api/errors";
 import { keys, useNames } from "@/api/queries";
 import { useSession } from "@/auth/session";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog } from "@/components/ui/dialog";
-import { FormError } from "@/components/ui/field";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import { PageHeader } from "@/components/ui/page";
 import { Empty, ErrorState, Loading, QueryView } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -143,24 +142,17 @@ function CustomerView({ customer }: { customer: Customer }) {
       <InvoicesCard customer={customer} />
 
       <CustomerFormDialog open={editing} onOpenChange={setEditing} customer={customer} />
-      <Dialog
+      <ConfirmDialog
         open={archiving}
         onOpenChange={setArchiving}
         title="Archive this customer?"
         description={`${customer.name} leaves the customer list (tick “Show archived” to see it again). Its usage and invoices are kept.`}
-      >
-        <div className="space-y-4">
-          <FormError message={archive.isError ? errorMessage(archive.error) : undefined} />
-          <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-            <Button variant="secondary" onClick={() => setArchiving(false)}>
-              Cancel
-            </Button>
-            <Button variant="danger" onClick={() => archive.mutate()} disabled={archive.isPending}>
-              {archive.isPending ? "Archiving…" : "Archive"}
-            </Button>
-          </div>
-        </div>
-      </Dialog>
+        confirmLabel="Archive"
+        pendingLabel="Archiving…"
+        onConfirm={() => archive.mutate()}
+        pending={archive.isPending}
+        error={archive.error}
+      />
     </div>
   );
 }

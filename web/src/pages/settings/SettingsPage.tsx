@@ -8,14 +8,14 @@ import { useId, useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { type Schemas, api } from "@/api/client";
-import { ApiError, errorMessage, unwrap } from "@/api/errors";
+import { ApiError, unwrap } from "@/api/errors";
 import { keys } from "@/api/queries";
 import { useSession } from "@/auth/session";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/copy-button";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field, FormError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page";
@@ -171,7 +171,7 @@ function StripeConnected({ connection }: { connection: Schemas["StripeConnection
       <Button variant="danger" disabledReason={reason} onClick={() => setConfirming(true)}>
         Disconnect Stripe
       </Button>
-      <Dialog
+      <ConfirmDialog
         open={confirming}
         onOpenChange={(open) => {
           setConfirming(open);
@@ -179,19 +179,12 @@ function StripeConnected({ connection }: { connection: Schemas["StripeConnection
         }}
         title="Disconnect Stripe?"
         description="BillBo deletes the stored key and signing secret and stops exporting invoices until you connect again. Invoices already in Stripe stay there."
-      >
-        <div className="space-y-4">
-          {disconnect.isError && <FormError message={errorMessage(disconnect.error)} />}
-          <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-            <Button variant="secondary" onClick={() => setConfirming(false)}>
-              Cancel
-            </Button>
-            <Button variant="danger" disabled={disconnect.isPending} onClick={() => disconnect.mutate()}>
-              {disconnect.isPending ? "Disconnecting…" : "Disconnect Stripe"}
-            </Button>
-          </div>
-        </div>
-      </Dialog>
+        confirmLabel="Disconnect Stripe"
+        pendingLabel="Disconnecting…"
+        onConfirm={() => disconnect.mutate()}
+        pending={disconnect.isPending}
+        error={disconnect.error}
+      />
     </CardBody>
   );
 }
