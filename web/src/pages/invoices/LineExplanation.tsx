@@ -5,6 +5,7 @@ import { ApiError } from "@/api/errors";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { ErrorState, Loading } from "@/components/ui/states";
+import { TierBreakdown } from "@/components/TierBreakdown";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDate, formatDateTime, formatPeriod } from "@/lib/dates";
 import { formatDecimal, formatMinor, formatQuantity } from "@/lib/money";
@@ -86,12 +87,6 @@ function Term({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function range(tier: Schemas["PreviewLine"]): string {
-  if (tier.tier_from === null && tier.tier_up_to === null) return "—";
-  const from = formatQuantity(tier.tier_from ?? "0");
-  return tier.tier_up_to === null ? `${from} and above` : `${from} – ${formatQuantity(tier.tier_up_to)}`;
-}
-
 function ExplanationBody({ explanation, currency }: { explanation: Schemas["LineExplanation"]; currency: string }) {
   const { line, adjustment } = explanation;
   return (
@@ -116,30 +111,7 @@ function ExplanationBody({ explanation, currency }: { explanation: Schemas["Line
         {explanation.tiers.length === 0 ? (
           <p className="text-sm text-slate-600">No tiers: nothing was charged beyond the included quantity.</p>
         ) : (
-          <Table scrollLabel="Tier breakdown">
-            <thead>
-              <tr>
-                <Th>Step</Th>
-                <Th>Range</Th>
-                <Th className="text-right">Quantity</Th>
-                <Th className="text-right">Unit price</Th>
-                <Th className="text-right">Flat fee</Th>
-                <Th className="text-right">Amount</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {explanation.tiers.map((tier, index) => (
-                <tr key={`${tier.tier ?? "step"}-${index}`}>
-                  <Td>{tier.description}</Td>
-                  <Td>{range(tier)}</Td>
-                  <Td className="text-right tabular-nums">{formatQuantity(tier.quantity)}</Td>
-                  <Td className="text-right tabular-nums">{formatDecimal(tier.unit_price, currency)}</Td>
-                  <Td className="text-right tabular-nums">{formatDecimal(tier.flat_fee, currency)}</Td>
-                  <Td className="text-right tabular-nums">{formatDecimal(tier.amount, currency)}</Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <TierBreakdown lines={explanation.tiers} currency={currency} label="Tier breakdown" />
         )}
       </div>
 

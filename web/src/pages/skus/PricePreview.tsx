@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { Table, Td, Th } from "@/components/ui/table";
+import { TierBreakdown } from "@/components/TierBreakdown";
 import { localInputToIso } from "@/lib/dates";
 import { applyApiErrors } from "@/lib/forms";
 import { formatDecimal, formatMinor, formatQuantity } from "@/lib/money";
@@ -84,38 +84,7 @@ export function PreviewResult({ preview, unit }: { preview: Preview; unit: strin
       {preview.lines.length === 0 ? (
         <p className="text-sm text-slate-700">Nothing billable at this quantity.</p>
       ) : (
-        <Table scrollLabel="Breakdown">
-          <caption className="sr-only">Breakdown</caption>
-          <thead>
-            <tr>
-              <Th>Line</Th>
-              <Th className="text-right">Quantity</Th>
-              <Th className="text-right">Unit price</Th>
-              <Th className="text-right">Flat fee</Th>
-              <Th className="text-right">Amount</Th>
-            </tr>
-          </thead>
-          <tbody>
-            {preview.lines.map((line, index) => (
-              <tr key={index}>
-                <Td>
-                  <span className="font-medium">{line.description}</span>
-                  {line.tier != null && (
-                    <span className="block text-xs text-slate-600">
-                      {line.tier_up_to == null
-                        ? `above ${formatQuantity(line.tier_from ?? "0")}`
-                        : `above ${formatQuantity(line.tier_from ?? "0")}, up to ${formatQuantity(line.tier_up_to)}`}
-                    </span>
-                  )}
-                </Td>
-                <Td className="text-right tabular-nums">{formatQuantity(line.quantity)}</Td>
-                <Td className="text-right tabular-nums">{money(line.unit_price)}</Td>
-                <Td className="text-right tabular-nums">{money(line.flat_fee)}</Td>
-                <Td className="text-right tabular-nums">{money(line.amount)}</Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
+        <TierBreakdown lines={preview.lines} currency={preview.currency} label="Breakdown" />
       )}
       <dl className="ml-auto grid max-w-xs grid-cols-[1fr_auto] gap-x-6 gap-y-1 text-sm">
         <dt className="text-slate-700">Subtotal</dt>

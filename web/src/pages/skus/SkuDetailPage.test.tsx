@@ -79,8 +79,8 @@ describe("SkuDetailPage", () => {
     const result = screen.getByRole("region", { name: "Preview result" });
     const rows = within(result).getAllByRole("row").slice(1);
     expect(rows.map((row) => within(row).getAllByRole("cell").map((cell) => cell.textContent))).toEqual([
-      ["tier 1above 0, up to 1,000", "1,000", "$0.01", "$0.00", "$10.00"],
-      ["tier 2above 1,000", "500", "$0.005", "$2.00", "$4.50"],
+      ["tier 1", "0 – 1,000", "1,000", "$0.01", "$0.00", "$10.00"],
+      ["tier 2", "1,000 and above", "500", "$0.005", "$2.00", "$4.50"],
     ]);
     expect(within(result).getByText("Subtotal").nextSibling).toHaveTextContent("$14.50");
     expect(within(result).queryByText("Minimum top-up")).not.toBeInTheDocument();

@@ -6,13 +6,13 @@ import { FormProvider, useForm } from "react-hook-form";
 import { Link, useParams } from "react-router";
 import { z } from "zod";
 import { type Schemas, api } from "@/api/client";
-import { errorMessage, unwrap } from "@/api/errors";
+import { unwrap } from "@/api/errors";
 import { keys } from "@/api/queries";
 import { useSession } from "@/auth/session";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page";
@@ -365,7 +365,7 @@ function ArchiveDialog({ sku, open, onOpenChange }: { sku: Sku; open: boolean; o
     },
   });
   return (
-    <Dialog
+    <ConfirmDialog
       open={open}
       onOpenChange={(next) => {
         if (!next) archive.reset();
@@ -373,18 +373,11 @@ function ArchiveDialog({ sku, open, onOpenChange }: { sku: Sku; open: boolean; o
       }}
       title={`Archive ${sku.name}?`}
       description="An archived SKU leaves the catalogue list; its price versions and the invoices that bill it stay."
-    >
-      <div className="space-y-4">
-        {archive.isError && <FormError message={errorMessage(archive.error)} />}
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => onOpenChange(false)}>
-            Cancel
-          </Button>
-          <Button variant="danger" onClick={() => archive.mutate()} disabled={archive.isPending}>
-            {archive.isPending ? "Archiving…" : "Archive"}
-          </Button>
-        </div>
-      </div>
-    </Dialog>
+      confirmLabel="Archive"
+      pendingLabel="Archiving…"
+      onConfirm={() => archive.mutate()}
+      pending={archive.isPending}
+      error={archive.error}
+    />
   );
 }
