@@ -1,11 +1,24 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Navigate, Outlet, useLocation, useNavigate } from "react-router";
+import { type QueryClient, useMutation, useQuery } from "@tanstack/react-query";
+import { Navigate, Outlet, useLocation } from "react-router";
 import { api } from "@/api/client";
 import { ApiError, unwrap } from "@/api/errors";
 import { Loading, ErrorState } from "@/components/ui/states";
+import { replaceDocument } from "@/lib/browser";
 import { type Action, can, deniedReason } from "./permissions";
 
 export const ME = ["me"] as const;
+
+type Seat = NonNullable<ReturnType<typeof useMe>["data"]>;
+
+// True from a log-out until the next log-in: the guard then sends to plain /login, since the
+// session was closed on purpose rather than expired on this page.
+let closed = false;
+
+/** A log-in, sign-up or accepted invitation: the session query holds the new seat. */
+export function signedIn(client: QueryClient, seat: Seat): void {
+  closed = false;
+  client.setQueryData(ME, seat);
+}
 
 /** The logged-in seat, or null when nobody is (a 401 that a refresh could not mend). */
 export function useMe() {
@@ -40,7 +53,7 @@ export function RequireSession() {
   if (me.isError) return <ErrorState error={me.error} retry={() => void me.refetch()} />;
   if (!me.data) {
     const next = location.pathname + location.search;
-    return <Navigate to={next === "/" ? "/login" : `/login?next=${encodeURIComponent(next)}`} replace />;
+    return <Navigate to={closed || next === "/" ? "/login" : `/login?next=${encodeURIComponent(next)}`} replace />;
   }
   return <Outlet />;
 }
@@ -50,17 +63,16 @@ export function safeNext(next: string | null): string {
   return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/login") ? next : "/";
 }
 
+/** Log-out: the server closes the session, then the log-in page loads afresh, so no merchant data
+ * stays in this page's memory and no request still in flight can move the page elsewhere. */
 export function useLogout() {
-  const client = useQueryClient();
-  const navigate = useNavigate();
   return useMutation({
     mutationFn: async () => {
       await api.POST("/api/auth/logout");
     },
     onSettled: () => {
-      client.clear();
-      client.setQueryData(ME, null);
-      navigate("/login", { replace: true });
+      closed = true;
+      replaceDocument("/login");
     },
   });
 }

@@ -5,7 +5,7 @@ import { useNavigate, useSearchParams } from "react-router";
 import { z } from "zod";
 import { api } from "@/api/client";
 import { unwrap } from "@/api/errors";
-import { ME } from "@/auth/session";
+import { signedIn } from "@/auth/session";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
@@ -25,7 +25,7 @@ export default function AcceptInvitationPage() {
     mutationFn: async ({ password }: Values) =>
       unwrap(await api.POST("/api/invitations/accept", { body: { token, password } })),
     onSuccess: (seat) => {
-      client.setQueryData(ME, seat);
+      signedIn(client, seat);
       navigate("/", { replace: true });
     },
     onError: (error) => applyApiErrors(error, form.setError, ["password"]),

@@ -5,7 +5,7 @@ import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { z } from "zod";
 import { api } from "@/api/client";
 import { unwrap } from "@/api/errors";
-import { ME, safeNext, useMe } from "@/auth/session";
+import { safeNext, signedIn, useMe } from "@/auth/session";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
@@ -28,7 +28,7 @@ export default function LoginPage() {
   const login = useMutation({
     mutationFn: async (values: Values) => unwrap(await api.POST("/api/auth/login", { body: values })),
     onSuccess: (seat) => {
-      client.setQueryData(ME, seat);
+      signedIn(client, seat);
       navigate(next, { replace: true });
     },
     onError: (error) => applyApiErrors(error, form.setError, ["email", "password"]),

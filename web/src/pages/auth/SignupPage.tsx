@@ -5,7 +5,7 @@ import { Link, useNavigate } from "react-router";
 import { z } from "zod";
 import { api } from "@/api/client";
 import { unwrap } from "@/api/errors";
-import { ME } from "@/auth/session";
+import { signedIn } from "@/auth/session";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
@@ -26,7 +26,7 @@ export default function SignupPage() {
   const signup = useMutation({
     mutationFn: async (values: Values) => unwrap(await api.POST("/api/auth/signup", { body: values })),
     onSuccess: (seat) => {
-      client.setQueryData(ME, seat);
+      signedIn(client, seat);
       navigate("/get-started", { replace: true });
     },
     onError: (error) => applyApiErrors(error, form.setError, ["organisation", "email", "password"]),
