@@ -21,6 +21,11 @@ def create(
     return uuid.UUID(str(row[0]))
 
 
+def ids(conn: psycopg.Connection[Any]) -> list[uuid.UUID]:
+    """Every merchant's id."""
+    return [uuid.UUID(str(row[0])) for row in conn.execute("select id from merchants order by id").fetchall()]
+
+
 _SETTINGS = """
 select extract(epoch from invoice_grace_period)::bigint / 60 as invoice_grace_period_minutes,
        extract(epoch from backdating_window)::bigint / 86400 as backdating_window_days,

@@ -20,6 +20,7 @@ from billbo.clickhouse.client import LazyClient
 from billbo.customers import repository as customers
 from billbo.events import repository as events
 from billbo.events.repository import EventFilter
+from billbo.merchants import repository as merchants
 from billbo.postgres.connection import Conn
 from billbo.pricing import models as pricing
 from billbo.skus import repository as skus
@@ -132,8 +133,12 @@ class DailyLoad:
 def load_days(client: Client, conn: psycopg.Connection[Any], start: dt.date, end: dt.date) -> DailyLoad:
     """Replace the days in [start, end) of usage_daily with ClickHouse's deduplicated usage (in one
     transaction), then count both sides per day, independently: they must reconcile."""
-    frame = repository.read_days(client, start, end)
+    watermark = repository.server_now(client) - repository.COMMIT_MARGIN
+    frame = repository.read_days(client, start, end, watermark)
     loaded = repository.replace_days(conn, start, end, frame)
+    # After Postgres has the days: a failure here leaves the live reads on the previous load, exact
+    # still (its watermark, a longer tail), and the run fails, to be retried.
+    repository.write_closed_days(client, merchants.ids(conn), start, end, frame, watermark)
     stored = repository.postgres_totals(conn, start, end)
     source = repository.clickhouse_totals(client, start, end)
     return DailyLoad(loaded, source, stored, mismatched_days(source, stored))
