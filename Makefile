@@ -1,4 +1,7 @@
 # The README's commands. Each bootstraps first: a fresh machine needs nothing installed by hand.
+# Benchmarks: the events of `make bench-dashboard` and `make bench-pipeline` (EVENTS=100000000 for 100M).
+EVENTS ?= 10000000
+
 .PHONY: up test fuzz lint typecheck webtest pytest web-dev bootstrap bench-clickhouse-server bench-ingest bench-dashboard bench-pipeline bench-stripe bench-web bench-idle
 
 VENV := .venv/bin
@@ -42,10 +45,10 @@ bench-ingest: bootstrap
 	$(VENV)/python -m bench.ingest
 
 bench-dashboard: bootstrap
-	$(VENV)/python -m bench.dashboard
+	$(VENV)/python -m bench.dashboard --events $(EVENTS) --out bench/results/dashboard-$(EVENTS).json
 
 bench-pipeline: bootstrap
-	$(VENV)/python -m bench.pipeline
+	$(VENV)/python -m bench.pipeline --events $(EVENTS) --out bench/results/pipeline-$(EVENTS).json
 
 bench-stripe: bootstrap
 	$(VENV)/python -m bench.stripe_export

@@ -19,34 +19,40 @@ from clickhouse_connect.driver.client import Client
 from billbo.events.repository import EventFilter, storable_time
 from billbo.money import plain
 
-# Live usage, for the dashboard: closed days from the pre-aggregated usage_daily table of
-# ClickHouse, the events ingested after each day's watermark from the raw table (the tail), and
-# days never loaded (or cut by the window's bounds) from the raw table with FINAL. See D31.
+# Live usage, for the dashboard (D31): closed days from the pre-aggregated usage_daily table of
+# ClickHouse; the events whose first stored copy came after its day's watermark, or lies in a part
+# of the window no load covers, from the raw table by event id; whole months no load covers with
+# FINAL.
+#
+# Why not FINAL over any time range: FINAL only deduplicates the parts it reads, and a time filter
+# skips parts by their sent_at range, so a copy of an event stored with another sent_at in a part
+# not yet merged escapes it (the answer would depend on the merge state). A whole month reads every
+# part of its partition; for anything smaller the copies are found by event id (the sorting key).
 
 GROUPINGS = {"day": "day", "customer": "toString(customer_id)", "sku": "toString(sku_id)"}
 # Each branch yields (day, customer_id, sku_id, quantity, events) rows.
 _CLOSED = """
 SELECT day, customer_id, sku_id, quantity, events FROM usage_daily FINAL
 WHERE merchant_id = {merchant:UUID} AND day IN {closed:Array(Date)} AND row_kind = 'usage'"""
-# The tail: every copy of each event id that has a copy stored after the earliest watermark (a
-# primary-key lookup: few ids), its first stored copy per month (what FINAL keeps), counted when
-# that copy came after its own day's watermark.
-_TAIL = """
+# Every copy of the candidate ids, the first stored one per month kept (what FINAL keeps, D4),
+# counted when it is one of the branch's: {counted} is a condition on first.4 (sent_at) and
+# first.5 (ingested_at).
+_FIRST_COPIES = """
 SELECT toDate(first.4) AS day, first.1 AS customer_id, first.2 AS sku_id, first.3 AS quantity,
        toUInt64(1) AS events
 FROM (
     SELECT argMin((customer_id, sku_id, amount, sent_at, ingested_at), ingested_at) AS first
     FROM events
-    WHERE merchant_id = {merchant:UUID} AND event_id IN (
-        SELECT event_id FROM events
-        WHERE merchant_id = {merchant:UUID} AND ingested_at > {earliest:DateTime64(6, 'UTC')}
-          AND toDate(sent_at) IN {closed:Array(Date)})
+    WHERE merchant_id = {merchant:UUID}
+      AND event_id IN (SELECT event_id FROM events WHERE merchant_id = {merchant:UUID} AND ({candidates}))
     GROUP BY event_id, toYYYYMM(sent_at)
 )
-WHERE toDate(first.4) IN {closed:Array(Date)}
-  AND first.5 > transform(toDate(first.4), {closed:Array(Date)}, {watermarks:Array(DateTime64(6, 'UTC'))},
-                          toDateTime64('2299-12-31 23:59:59', 6, 'UTC'))"""
-_RAW = """
+WHERE ({counted})"""
+# A closed day's copies stored after the earliest watermark; counted when after their day's own.
+_TAIL_CANDIDATES = "ingested_at > {earliest:DateTime64(6, 'UTC')} AND toDate(sent_at) IN {closed:Array(Date)}"
+_TAIL_COUNTED = """(toDate(first.4) IN {closed:Array(Date)} AND first.5 > transform(toDate(first.4),
+    {closed:Array(Date)}, {watermarks:Array(DateTime64(6, 'UTC'))}, toDateTime64('2299-12-31 23:59:59', 6, 'UTC')))"""
+_MONTHS = """
 SELECT toDate(sent_at) AS day, customer_id, sku_id, amount AS quantity, toUInt64(1) AS events
 FROM events FINAL
 WHERE merchant_id = {merchant:UUID} AND ({ranges})"""
@@ -56,9 +62,11 @@ WHERE merchant_id = {merchant:UUID} AND day >= {first:Date} AND day < {end:Date}
 ORDER BY day"""
 LIVE_SETTINGS = {
     "do_not_merge_across_partitions_select_final": 1,  # one month is one partition, in both tables
-    # On a cluster: the tail's subquery reads each shard's own events (an event's copies share a shard).
+    # On a cluster: the subqueries by event id read each shard's own events (an event's copies
+    # share a shard).
     "distributed_product_mode": "local",
 }
+Range = tuple[dt.datetime, dt.datetime]
 
 
 def watermarks(client: Client, merchant_id: uuid.UUID, first: dt.date, end: dt.date) -> dict[dt.date, dt.datetime]:
@@ -80,6 +88,14 @@ def _filters(where: EventFilter, params: dict[str, Any]) -> str:
     return "".join(f" AND {c}" for c in clauses)
 
 
+def _ranges_sql(column: str, ranges: Sequence[Range], params: dict[str, Any], prefix: str) -> str:
+    clauses, kind = [], "DateTime64(6, 'UTC')"
+    for i, (lo, hi) in enumerate(ranges):
+        clauses.append(f"({column} >= {{{prefix}lo{i}:{kind}}} AND {column} < {{{prefix}hi{i}:{kind}}})")
+        params[f"{prefix}lo{i}"], params[f"{prefix}hi{i}"] = lo, hi
+    return " OR ".join(clauses)
+
+
 def usage(client: Client, merchant_id: uuid.UUID, where: EventFilter, group_by: Sequence[str]) -> list[tuple[Any, ...]]:
     """Deduplicated quantity and event count per group (a subset of day, customer, sku) over the
     window [where.sent_from, where.sent_to), which must be given."""
@@ -89,19 +105,28 @@ def usage(client: Client, merchant_id: uuid.UUID, where: EventFilter, group_by: 
     end_day = end.date()
     marks = watermarks(client, merchant_id, first_day, end_day) if first_day < end_day else {}
     closed = sorted(marks)
+    months, partial = _split_months(_uncovered(start, end, closed))
     params: dict[str, Any] = {"merchant": merchant_id}
+    filters = _filters(where, params)
     branches = []
+    candidates, counted = [], []
     if closed:
         params.update(closed=closed, watermarks=[marks[day] for day in closed], earliest=min(marks.values()))
-        branches.append(_CLOSED + _filters(where, params))
-        branches.append(_TAIL + _filters(where, params))  # the SELECT's aliases: the first copy's
-    ranges = _raw_ranges(start, end, closed)
-    if ranges:
-        clauses = []
-        for i, (lo, hi) in enumerate(ranges):
-            clauses.append(f"(sent_at >= {{lo{i}:DateTime64(6, 'UTC')}} AND sent_at < {{hi{i}:DateTime64(6, 'UTC')}})")
-            params[f"lo{i}"], params[f"hi{i}"] = lo, hi
-        branches.append(_RAW.replace("{ranges}", " OR ".join(clauses)) + _filters(where, params))
+        branches.append(_CLOSED + filters)
+        candidates.append(_TAIL_CANDIDATES)
+        counted.append(_TAIL_COUNTED)
+    if partial:
+        candidates.append(_ranges_sql("sent_at", partial, params, "p"))
+        counted.append(_ranges_sql("first.4", partial, params, "p"))
+    if candidates:
+        branches.append(
+            _FIRST_COPIES.replace(
+                "{candidates}", "(" + " OR ".join(f"({c})" for c in candidates) + ")" + filters
+            ).replace("{counted}", " OR ".join(counted))
+            + filters  # on the SELECT's aliases: the first copy's customer and SKU
+        )
+    if months:
+        branches.append(_MONTHS.replace("{ranges}", _ranges_sql("sent_at", months, params, "m")) + filters)
     if not branches:  # an empty window
         return [] if group_by else [(plain(Decimal(0)), 0)]
     dims = [f"{GROUPINGS[name]} AS {name}" for name in group_by]
@@ -113,10 +138,7 @@ def usage(client: Client, merchant_id: uuid.UUID, where: EventFilter, group_by: 
     return [(*row[:-2], plain(to_decimal(row[-2])), int(row[-1])) for row in result.result_rows]
 
 
-Range = tuple[dt.datetime, dt.datetime]
-
-
-def _raw_ranges(start: dt.datetime, end: dt.datetime, closed: Sequence[dt.date]) -> list[Range]:
+def _uncovered(start: dt.datetime, end: dt.datetime, closed: Sequence[dt.date]) -> list[Range]:
     """[start, end) minus the closed days, as few ranges as possible."""
     ranges: list[Range] = []
     cursor = start
@@ -128,6 +150,32 @@ def _raw_ranges(start: dt.datetime, end: dt.datetime, closed: Sequence[dt.date])
     if end > cursor:
         ranges.append((cursor, end))
     return ranges
+
+
+def _split_months(ranges: Sequence[Range]) -> tuple[list[Range], list[Range]]:
+    """The whole calendar months within the ranges (read with FINAL: every part of their partition
+    is read), and the rest (read by event id)."""
+    months: list[Range] = []
+    partial: list[Range] = []
+    for lo, hi in ranges:
+        cursor = lo
+        while cursor < hi:
+            month = dt.datetime(cursor.year, cursor.month, 1, tzinfo=dt.UTC)
+            following = dt.datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=dt.UTC)
+            piece = (cursor, min(hi, following))
+            (months if piece == (month, following) else partial).append(piece)
+            cursor = piece[1]
+    return _merged(months), _merged(partial)
+
+
+def _merged(ranges: list[Range]) -> list[Range]:
+    out: list[Range] = []
+    for lo, hi in ranges:
+        if out and out[-1][1] == lo:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def to_decimal(value: Any) -> Decimal:
@@ -242,19 +290,6 @@ def replace_days(conn: psycopg.Connection[Any], start: dt.date, end: dt.date, fr
     return Load(start, end, frame.height, events, quantity)
 
 
-USAGE_DAILY_COLUMNS = [
-    "merchant_id",
-    "day",
-    "customer_id",
-    "sku_id",
-    "row_kind",
-    "quantity",
-    "events",
-    "watermark",
-    "version",
-]
-
-
 def write_closed_days(
     client: Client,
     merchants: Sequence[uuid.UUID],
@@ -263,35 +298,48 @@ def write_closed_days(
     frame: pl.DataFrame,
     watermark: dt.datetime,
 ) -> None:
-    """The pre-aggregated usage of the days in [start, end), for ClickHouse's live reads: per day,
-    one insert (atomic) of its usage rows and a load row per merchant, all under a new version."""
+    """The pre-aggregated usage of the days in [start, end), for ClickHouse's live reads: the usage
+    rows and a load row per merchant and day, all under a new version, in one insert of one block
+    (one part per month: a day's rows and its load rows become visible together)."""
     version = int(watermark.timestamp() * 1_000_000)
     closed = frame.filter(pl.col("closed_events") > 0) if frame.height else frame
-    nil = str(uuid.UUID(int=0))  # the load rows' customer and SKU; every UUID here as text
     everyone = sorted({*map(str, merchants), *(closed["merchant_id"].unique().to_list() if closed.height else [])})
-    by_day = closed.partition_by("day", as_dict=True) if closed.height else {}
-    for day in days(start, end):
-        part = by_day.get((day,))
-        n = part.height if part is not None else 0
-        columns: list[list[Any]] = [
-            [*(part["merchant_id"].to_list() if part is not None else []), *everyone],
-            [day] * (n + len(everyone)),
-            [*(part["customer_id"].to_list() if part is not None else []), *[nil] * len(everyone)],
-            [*(part["sku_id"].to_list() if part is not None else []), *[nil] * len(everyone)],
-            ["usage"] * n + ["load"] * len(everyone),
-            [*(part["closed_quantity"].to_list() if part is not None else []), *[Decimal(0)] * len(everyone)],
-            [*(part["closed_events"].to_list() if part is not None else []), *[0] * len(everyone)],
-            [watermark] * (n + len(everyone)),
-            [version] * (n + len(everyone)),
-        ]
-        client.insert(
-            "usage_daily",
-            columns,
-            column_names=USAGE_DAILY_COLUMNS,
-            column_oriented=True,
-            # One block, so one part: the day's rows and its load rows become visible together.
-            settings={"max_insert_block_size": n + len(everyone) + 1, "insert_distributed_sync": 1},
+    nil = str(uuid.UUID(int=0))  # the load rows' customer and SKU
+    usage_rows = (
+        closed.select(
+            "merchant_id",
+            "day",
+            "customer_id",
+            "sku_id",
+            pl.lit("usage").alias("row_kind"),
+            pl.col("closed_quantity").cast(pl.Decimal(38, 12)).alias("quantity"),
+            pl.col("closed_events").cast(pl.UInt64).alias("events"),
         )
+        if closed.height
+        else None
+    )
+    load_rows = (
+        pl.DataFrame({"merchant_id": everyone}, schema={"merchant_id": pl.String})
+        .join(pl.DataFrame({"day": days(start, end)}, schema={"day": pl.Date}), how="cross")
+        .select(
+            "merchant_id",
+            "day",
+            pl.lit(nil).alias("customer_id"),
+            pl.lit(nil).alias("sku_id"),
+            pl.lit("load").alias("row_kind"),
+            pl.lit(Decimal(0)).cast(pl.Decimal(38, 12)).alias("quantity"),
+            pl.lit(0).cast(pl.UInt64).alias("events"),
+        )
+    )
+    rows = pl.concat([*([usage_rows] if usage_rows is not None else []), load_rows]).with_columns(
+        pl.lit(watermark).cast(pl.Datetime("us", "UTC")).alias("watermark"),
+        pl.lit(version).cast(pl.UInt64).alias("version"),
+    )
+    client.insert_arrow(
+        "usage_daily",
+        rows.to_arrow(),
+        settings={"max_insert_block_size": rows.height + 1, "insert_distributed_sync": 1},
+    )
 
 
 def clickhouse_totals(client: Client, start: dt.date, end: dt.date) -> Totals:
