@@ -19,73 +19,31 @@ from clickhouse_connect.driver.client import Client
 from billbo.events.repository import EventFilter, storable_time
 from billbo.money import plain
 
-# Live usage, for the dashboard (D31): closed days from the pre-aggregated usage_daily table of
-# ClickHouse; the events whose first stored copy came after its day's watermark, or lies in a part
-# of the window no load covers, from the raw table by event id; whole months no load covers with
-# FINAL.
-#
-# Why not FINAL over any time range: FINAL only deduplicates the parts it reads, and a time filter
-# skips parts by their sent_at range, so a copy of an event stored with another sent_at in a part
-# not yet merged escapes it (the answer would depend on the merge state). A whole month reads every
-# part of its partition; for anything smaller the copies are found by event id (the sorting key).
-
-GROUPINGS = {"day": "day", "customer": "toString(customer_id)", "sku": "toString(sku_id)"}
-# Each branch yields (day, customer_id, sku_id, quantity, events) rows.
-_CLOSED = """
-SELECT day, customer_id, sku_id, quantity, events FROM usage_daily FINAL
-WHERE merchant_id = {merchant:UUID} AND day IN {closed:Array(Date)} AND row_kind = 'usage'"""
-# Every copy of the candidate ids, the first stored one per month kept (what FINAL keeps, D4),
-# counted when it is one of the branch's: {counted} is a condition on first.4 (sent_at) and
-# first.5 (ingested_at).
+# Each event once (D4: its first stored copy in its month), within time ranges, exactly, whatever
+# the merge state. FINAL only deduplicates the parts it reads, and a time filter skips parts by
+# their sent_at range, so a copy of an event stored with another sent_at in a part not yet merged
+# would escape it: FINAL serves whole months only (every part of the month's partition is read);
+# within a month the copies are found by event id (the sorting key) and the first one kept.
+_DEDUPLICATED_COLUMNS = "merchant_id, event_id, customer_id, sku_id, amount, sent_at, ingested_at"
+_WHOLE_MONTHS = f"SELECT {_DEDUPLICATED_COLUMNS} FROM events FINAL WHERE {{scope}} AND ({{ranges}})"
 _FIRST_COPIES = """
-SELECT toDate(first.4) AS day, first.1 AS customer_id, first.2 AS sku_id, first.3 AS quantity,
-       toUInt64(1) AS events
+SELECT merchant_id, event_id, first.1 AS customer_id, first.2 AS sku_id, first.3 AS amount, first.4 AS sent_at,
+       first.5 AS ingested_at
 FROM (
-    SELECT argMin((customer_id, sku_id, amount, sent_at, ingested_at), ingested_at) AS first
+    SELECT merchant_id, event_id, argMin((customer_id, sku_id, amount, sent_at, ingested_at), ingested_at) AS first
     FROM events
-    WHERE merchant_id = {merchant:UUID}
-      AND event_id IN (SELECT event_id FROM events WHERE merchant_id = {merchant:UUID} AND ({candidates}))
-    GROUP BY event_id, toYYYYMM(sent_at)
+    WHERE {scope}
+      AND (merchant_id, event_id) IN (SELECT merchant_id, event_id FROM events WHERE {scope} AND ({candidates}))
+    GROUP BY merchant_id, event_id, toYYYYMM(sent_at)
 )
-WHERE ({counted})"""
-# A closed day's copies stored after the earliest watermark; counted when after their day's own.
-_TAIL_CANDIDATES = "ingested_at > {earliest:DateTime64(6, 'UTC')} AND toDate(sent_at) IN {closed:Array(Date)}"
-_TAIL_COUNTED = """(toDate(first.4) IN {closed:Array(Date)} AND first.5 > transform(toDate(first.4),
-    {closed:Array(Date)}, {watermarks:Array(DateTime64(6, 'UTC'))}, toDateTime64('2299-12-31 23:59:59', 6, 'UTC')))"""
-_MONTHS = """
-SELECT toDate(sent_at) AS day, customer_id, sku_id, amount AS quantity, toUInt64(1) AS events
-FROM events FINAL
-WHERE merchant_id = {merchant:UUID} AND ({ranges})"""
-_WATERMARKS = """
-SELECT day, watermark FROM usage_daily FINAL
-WHERE merchant_id = {merchant:UUID} AND day >= {first:Date} AND day < {end:Date} AND row_kind = 'load'
-ORDER BY day"""
-LIVE_SETTINGS = {
-    "do_not_merge_across_partitions_select_final": 1,  # one month is one partition, in both tables
+WHERE {counted}"""
+READ_SETTINGS = {
+    "do_not_merge_across_partitions_select_final": 1,  # one month is one partition
     # On a cluster: the subqueries by event id read each shard's own events (an event's copies
     # share a shard).
     "distributed_product_mode": "local",
 }
 Range = tuple[dt.datetime, dt.datetime]
-
-
-def watermarks(client: Client, merchant_id: uuid.UUID, first: dt.date, end: dt.date) -> dict[dt.date, dt.datetime]:
-    """The loaded days in [first, end) and the watermark of each one's newest load."""
-    rows = client.query(
-        _WATERMARKS, parameters={"merchant": merchant_id, "first": first, "end": end}, settings=LIVE_SETTINGS
-    ).result_rows
-    return {day: mark.replace(tzinfo=dt.UTC) for day, mark in rows}
-
-
-def _filters(where: EventFilter, params: dict[str, Any]) -> str:
-    clauses = []
-    if where.customer_id is not None:
-        clauses.append("customer_id = {customer:UUID}")
-        params["customer"] = where.customer_id
-    if where.sku_id is not None:
-        clauses.append("sku_id = {sku:UUID}")
-        params["sku"] = where.sku_id
-    return "".join(f" AND {c}" for c in clauses)
 
 
 def _ranges_sql(column: str, ranges: Sequence[Range], params: dict[str, Any], prefix: str) -> str:
@@ -96,65 +54,35 @@ def _ranges_sql(column: str, ranges: Sequence[Range], params: dict[str, Any], pr
     return " OR ".join(clauses)
 
 
-def usage(client: Client, merchant_id: uuid.UUID, where: EventFilter, group_by: Sequence[str]) -> list[tuple[Any, ...]]:
-    """Deduplicated quantity and event count per group (a subset of day, customer, sku) over the
-    window [where.sent_from, where.sent_to), which must be given."""
-    assert where.sent_from is not None and where.sent_to is not None
-    start, end = storable_time(where.sent_from), storable_time(where.sent_to)
-    first_day = start.date() if start.time() == dt.time(0) else start.date() + dt.timedelta(days=1)
-    end_day = end.date()
-    marks = watermarks(client, merchant_id, first_day, end_day) if first_day < end_day else {}
-    closed = sorted(marks)
-    months, partial = _split_months(_uncovered(start, end, closed))
-    params: dict[str, Any] = {"merchant": merchant_id}
-    filters = _filters(where, params)
-    branches = []
-    candidates, counted = [], []
-    if closed:
-        params.update(closed=closed, watermarks=[marks[day] for day in closed], earliest=min(marks.values()))
-        branches.append(_CLOSED + filters)
-        candidates.append(_TAIL_CANDIDATES)
-        counted.append(_TAIL_COUNTED)
-    if partial:
-        candidates.append(_ranges_sql("sent_at", partial, params, "p"))
-        counted.append(_ranges_sql("first.4", partial, params, "p"))
-    if candidates:
-        branches.append(
-            _FIRST_COPIES.replace(
-                "{candidates}", "(" + " OR ".join(f"({c})" for c in candidates) + ")" + filters
-            ).replace("{counted}", " OR ".join(counted))
-            + filters  # on the SELECT's aliases: the first copy's customer and SKU
-        )
+def first_copies(scope: str, candidates: Sequence[str], counted: Sequence[str]) -> str:
+    """The first copy of every event id that has a copy matching one of ``candidates``, kept when it
+    matches one of ``counted`` (conditions on first.4, its sent_at, and first.5, its ingested_at)."""
+    return (
+        _FIRST_COPIES.replace("{scope}", scope)
+        .replace("{candidates}", " OR ".join(f"({c})" for c in candidates))
+        .replace("{counted}", " OR ".join(f"({c})" for c in counted))
+    )
+
+
+def deduplicated(ranges: Sequence[Range], params: dict[str, Any], scope: str = "1") -> str:
+    """A subquery of each event once (its first stored copy) sent within the ranges."""
+    months, partial = split_months(ranges)
+    parts = []
     if months:
-        branches.append(_MONTHS.replace("{ranges}", _ranges_sql("sent_at", months, params, "m")) + filters)
-    if not branches:  # an empty window
-        return [] if group_by else [(plain(Decimal(0)), 0)]
-    dims = [f"{GROUPINGS[name]} AS {name}" for name in group_by]
-    names = ", ".join(group_by)
-    select = ", ".join([*dims, "sum(quantity) AS quantity", "sum(events) AS events"])
-    grouping = f" GROUP BY {names} ORDER BY {names}" if group_by else ""
-    query = f"SELECT {select} FROM ({' UNION ALL '.join(branches)}){grouping}"
-    result = client.query(query, parameters=params, settings=LIVE_SETTINGS)
-    return [(*row[:-2], plain(to_decimal(row[-2])), int(row[-1])) for row in result.result_rows]
+        parts.append(
+            _WHOLE_MONTHS.replace("{scope}", scope).replace("{ranges}", _ranges_sql("sent_at", months, params, "m"))
+        )
+    if partial:
+        parts.append(
+            first_copies(
+                scope, [_ranges_sql("sent_at", partial, params, "p")], [_ranges_sql("first.4", partial, params, "p")]
+            )
+        )
+    return " UNION ALL ".join(parts) if parts else f"SELECT {_DEDUPLICATED_COLUMNS} FROM events WHERE 0"
 
 
-def _uncovered(start: dt.datetime, end: dt.datetime, closed: Sequence[dt.date]) -> list[Range]:
-    """[start, end) minus the closed days, as few ranges as possible."""
-    ranges: list[Range] = []
-    cursor = start
-    for day in closed:
-        lo = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-        if lo > cursor:
-            ranges.append((cursor, lo))
-        cursor = max(cursor, lo + dt.timedelta(days=1))
-    if end > cursor:
-        ranges.append((cursor, end))
-    return ranges
-
-
-def _split_months(ranges: Sequence[Range]) -> tuple[list[Range], list[Range]]:
-    """The whole calendar months within the ranges (read with FINAL: every part of their partition
-    is read), and the rest (read by event id)."""
+def split_months(ranges: Sequence[Range]) -> tuple[list[Range], list[Range]]:
+    """The whole calendar months within the ranges, and the rest."""
     months: list[Range] = []
     partial: list[Range] = []
     for lo, hi in ranges:
@@ -178,29 +106,119 @@ def _merged(ranges: list[Range]) -> list[Range]:
     return out
 
 
+# Live usage, for the dashboard (D31): closed days from the pre-aggregated usage_daily table of
+# ClickHouse; the events whose first stored copy came after its day's watermark, or lies in a part
+# of the window no load covers, from the raw table (each event once, as above).
+
+GROUPINGS = {"day": "day", "customer": "toString(customer_id)", "sku": "toString(sku_id)"}
+# Each branch yields (day, customer_id, sku_id, quantity, events) rows.
+_CLOSED = """
+SELECT day, customer_id, sku_id, quantity, events FROM usage_daily FINAL
+WHERE merchant_id = {merchant:UUID} AND day IN {closed:Array(Date)} AND row_kind = 'usage'"""
+_RAW = "SELECT toDate(sent_at) AS day, customer_id, sku_id, amount AS quantity, toUInt64(1) AS events FROM ({events})"
+# A closed day's copies stored after the earliest watermark; counted when after their day's own.
+_TAIL_CANDIDATES = "ingested_at > {earliest:DateTime64(6, 'UTC')} AND toDate(sent_at) IN {closed:Array(Date)}"
+_TAIL_COUNTED = """toDate(first.4) IN {closed:Array(Date)} AND first.5 > transform(toDate(first.4),
+    {closed:Array(Date)}, {watermarks:Array(DateTime64(6, 'UTC'))}, toDateTime64('2299-12-31 23:59:59', 6, 'UTC'))"""
+_WATERMARKS = """
+SELECT day, watermark FROM usage_daily FINAL
+WHERE merchant_id = {merchant:UUID} AND day >= {first:Date} AND day < {end:Date} AND row_kind = 'load'
+ORDER BY day"""
+_MERCHANT = "merchant_id = {merchant:UUID}"
+
+
+def watermarks(client: Client, merchant_id: uuid.UUID, first: dt.date, end: dt.date) -> dict[dt.date, dt.datetime]:
+    """The loaded days in [first, end) and the watermark of each one's newest load."""
+    rows = client.query(
+        _WATERMARKS, parameters={"merchant": merchant_id, "first": first, "end": end}, settings=READ_SETTINGS
+    ).result_rows
+    return {day: mark.replace(tzinfo=dt.UTC) for day, mark in rows}
+
+
+def _filters(where: EventFilter, params: dict[str, Any]) -> str:
+    clauses = []
+    if where.customer_id is not None:
+        clauses.append("customer_id = {customer:UUID}")
+        params["customer"] = where.customer_id
+    if where.sku_id is not None:
+        clauses.append("sku_id = {sku:UUID}")
+        params["sku"] = where.sku_id
+    return "".join(f" AND {c}" for c in clauses)
+
+
+def usage(client: Client, merchant_id: uuid.UUID, where: EventFilter, group_by: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Deduplicated quantity and event count per group (a subset of day, customer, sku) over the
+    window [where.sent_from, where.sent_to), which must be given."""
+    assert where.sent_from is not None and where.sent_to is not None
+    start, end = storable_time(where.sent_from), storable_time(where.sent_to)
+    first_day = start.date() if start.time() == dt.time(0) else start.date() + dt.timedelta(days=1)
+    end_day = end.date()
+    marks = watermarks(client, merchant_id, first_day, end_day) if first_day < end_day else {}
+    closed = sorted(marks)
+    params: dict[str, Any] = {"merchant": merchant_id}
+    filters = _filters(where, params)
+    branches = []
+    uncovered = _uncovered(start, end, closed)
+    if closed:
+        params.update(closed=closed, watermarks=[marks[day] for day in closed], earliest=min(marks.values()))
+        branches.append(_CLOSED + filters)
+        months, partial = split_months(uncovered)
+        candidates = [_TAIL_CANDIDATES, *([_ranges_sql("sent_at", partial, params, "p")] if partial else [])]
+        counted = [_TAIL_COUNTED, *([_ranges_sql("first.4", partial, params, "p")] if partial else [])]
+        # The filters narrow the candidates (a first copy of the customer or SKU is a candidate of
+        # it) and then the first copies, never the copies compared to find the first.
+        events = first_copies(_MERCHANT, [f"({c}){filters}" for c in candidates], counted)
+        branches.append(_RAW.replace("{events}", events) + " WHERE 1" + filters)
+        if months:
+            branches.append(_RAW.replace("{events}", deduplicated(months, params, _MERCHANT)) + " WHERE 1" + filters)
+    elif uncovered:
+        branches.append(_RAW.replace("{events}", deduplicated(uncovered, params, _MERCHANT)) + " WHERE 1" + filters)
+    if not branches:  # an empty window
+        return [] if group_by else [(plain(Decimal(0)), 0)]
+    dims = [f"{GROUPINGS[name]} AS {name}" for name in group_by]
+    names = ", ".join(group_by)
+    select = ", ".join([*dims, "sum(quantity) AS quantity", "sum(events) AS events"])
+    grouping = f" GROUP BY {names} ORDER BY {names}" if group_by else ""
+    query = f"SELECT {select} FROM ({' UNION ALL '.join(branches)}){grouping}"
+    result = client.query(query, parameters=params, settings=READ_SETTINGS)
+    return [(*row[:-2], plain(to_decimal(row[-2])), int(row[-1])) for row in result.result_rows]
+
+
+def _uncovered(start: dt.datetime, end: dt.datetime, closed: Sequence[dt.date]) -> list[Range]:
+    """[start, end) minus the closed days, as few ranges as possible."""
+    ranges: list[Range] = []
+    cursor = start
+    for day in closed:
+        lo = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+        if lo > cursor:
+            ranges.append((cursor, lo))
+        cursor = max(cursor, lo + dt.timedelta(days=1))
+    if end > cursor:
+        ranges.append((cursor, end))
+    return ranges
+
+
 def to_decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 # Days of usage, loaded into Postgres for rating.
 
-# Deduplicated with FINAL (one partition per month, so no merging across partitions); quantity
-# stays an exact Decimal(38, 12). One query for the whole range: it reads each part once.
+# Each event once (deduplicated above); quantity stays an exact Decimal(38, 12). One query for
+# the whole range.
 AGGREGATE = """
 SELECT toString(merchant_id) AS merchant_id, toString(customer_id) AS customer_id, toString(sku_id) AS sku_id,
        toDate(sent_at) AS day, sum(amount) AS quantity, count() AS event_count,
        groupBitXor(cityHash64(event_id)) AS event_checksum, max(ingested_at) AS max_ingested_at,
        sumIf(amount, ingested_at <= {watermark:DateTime64(6, 'UTC')}) AS closed_quantity,
        countIf(ingested_at <= {watermark:DateTime64(6, 'UTC')}) AS closed_events
-FROM events FINAL
-WHERE sent_at >= {start:DateTime64(6, 'UTC')} AND sent_at < {end:DateTime64(6, 'UTC')}
+FROM ({events})
 GROUP BY merchant_id, customer_id, sku_id, day
 """
 # The same range's totals per day, counted independently of AGGREGATE: the reconciliation check.
 DAY_TOTALS = """
 SELECT toDate(sent_at) AS day, count() AS events, toString(sum(amount)) AS quantity
-FROM events FINAL
-WHERE sent_at >= {start:DateTime64(6, 'UTC')} AND sent_at < {end:DateTime64(6, 'UTC')}
+FROM ({events})
 GROUP BY day
 """
 # Days with events stored after the cursor (reads only recent parts, via the ingested_at index).
@@ -211,7 +229,6 @@ WHERE ingested_at > {since:DateTime64(6, 'UTC')}
 GROUP BY day
 ORDER BY day
 """
-FINAL_SETTINGS = {"do_not_merge_across_partitions_select_final": 1}
 COLUMNS = ["merchant_id", "customer_id", "sku_id", "day", "quantity", "event_count", "event_checksum"]
 Totals = dict[dt.date, tuple[int, Decimal]]
 
@@ -225,11 +242,13 @@ class Load:
     quantity: Decimal
 
 
-def _bounds(start: dt.date, end: dt.date) -> dict[str, dt.datetime]:
-    return {
-        "start": dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC),
-        "end": dt.datetime(end.year, end.month, end.day, tzinfo=dt.UTC),
-    }
+def _days_query(template: str, start: dt.date, end: dt.date, params: dict[str, Any]) -> str:
+    """``template`` over each event sent on the days in [start, end), once."""
+    bounds = (
+        dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC),
+        dt.datetime(end.year, end.month, end.day, tzinfo=dt.UTC),
+    )
+    return template.replace("{events}", deduplicated([bounds], params))
 
 
 def days(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -251,8 +270,9 @@ def server_now(client: Client) -> dt.datetime:
 def read_days(client: Client, start: dt.date, end: dt.date, watermark: dt.datetime) -> pl.DataFrame:
     """Usage per merchant, customer, SKU and day for the days in [start, end): all of it, and the
     part whose first stored copies were ingested at or before ``watermark`` (closed_*)."""
-    parameters = {**_bounds(start, end), "watermark": watermark}
-    table = client.query_arrow(AGGREGATE, parameters=parameters, settings=FINAL_SETTINGS)
+    parameters: dict[str, Any] = {"watermark": watermark}
+    query = _days_query(AGGREGATE, start, end, parameters)
+    table = client.query_arrow(query, parameters=parameters, settings=READ_SETTINGS)
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     return frame
@@ -344,7 +364,9 @@ def write_closed_days(
 
 def clickhouse_totals(client: Client, start: dt.date, end: dt.date) -> Totals:
     """Events and quantity ClickHouse holds per day, deduplicated."""
-    rows = client.query(DAY_TOTALS, parameters=_bounds(start, end), settings=FINAL_SETTINGS).result_rows
+    parameters: dict[str, Any] = {}
+    query = _days_query(DAY_TOTALS, start, end, parameters)
+    rows = client.query(query, parameters=parameters, settings=READ_SETTINGS).result_rows
     return {day: (int(events), Decimal(quantity)) for day, events, quantity in rows}
 
 

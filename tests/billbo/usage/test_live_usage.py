@@ -159,3 +159,17 @@ def test_an_event_stored_after_the_load_is_in_the_next_read(databases: Databases
     )  # a resend
     assert live(ch, merchant, where, ["day"]) == [(day, Decimal("3.5"), 2)]
     assert live(ch, merchant, where, ["customer"]) == [(str(CUSTOMERS[0]), Decimal("3.5"), 2)]
+
+
+def test_a_copy_stored_with_another_sent_at_is_not_counted_again(ch: Client) -> None:
+    """The first copy of an event sent on one day, a resend of it stamped the next day: only the
+    first counts, also in a window that holds the resend alone (not yet merged, the two copies sit
+    in parts a time filter would tell apart)."""
+    merchant, day = uuid.uuid4(), DAYS[1]
+    first_at, resend_at = midnight(day) + dt.timedelta(hours=13), midnight(day) + dt.timedelta(days=1, hours=11)
+    store(ch, merchant, [("x", SentEvent(CUSTOMERS[0], SKUS[0], Decimal("6"), first_at))], dt.datetime.now(dt.UTC))
+    store(ch, merchant, [("x", SentEvent(CUSTOMERS[0], SKUS[0], Decimal("-1"), resend_at))], dt.datetime.now(dt.UTC))
+    resend_day = EventFilter(sent_from=midnight(day) + dt.timedelta(days=1), sent_to=resend_at + dt.timedelta(hours=1))
+    both_days = EventFilter(sent_from=midnight(day), sent_to=resend_at + dt.timedelta(hours=1))
+    assert live(ch, merchant, resend_day, ["day"]) == []
+    assert live(ch, merchant, both_days, ["day"]) == [(day, Decimal(6), 1)]

@@ -62,3 +62,19 @@ def test_days_with_new_events_since_a_time(ch: Client) -> None:
     assert days == [DAY.isoformat(), NEXT.isoformat()]
     assert newest > since
     assert repository.days_with_new_events(ch, newest) == ([], newest)
+
+
+def test_a_day_reloaded_alone_counts_an_event_resent_on_another_day_once(databases: Databases, ch: Client) -> None:
+    """The first copy on one day, a resend stamped the next: loading each day on its own (as late
+    events make the sensor do) counts the event on the first copy's day only, merged or not."""
+    merchant, day = uuid.uuid4(), dt.date(2025, 6, 24)
+    first_at = dt.datetime(day.year, day.month, day.day, 20, tzinfo=dt.UTC)
+    store(ch, merchant, [("resent", "3", first_at)])
+    store(ch, merchant, [("resent", "5", first_at + dt.timedelta(hours=6))])  # the next day
+    with psycopg.connect(databases.postgres_url) as conn:
+        service.load_days(ch, conn, day + dt.timedelta(days=1), day + dt.timedelta(days=2))
+        service.load_days(ch, conn, day, day + dt.timedelta(days=1))
+        rows = conn.execute(
+            "select day, quantity, event_count from usage_daily where merchant_id = %s order by day", [merchant]
+        ).fetchall()
+    assert rows == [(day, Decimal(3), 1)]
