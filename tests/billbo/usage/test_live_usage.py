@@ -101,7 +101,7 @@ copy = st.tuples(
 )
 @given(copies=st.lists(copy, min_size=1, max_size=40), cut=st.integers(1, 23), merged=st.booleans())
 def test_preaggregated_usage_equals_raw_final(
-    databases: Databases, ch_module: Client, copies: list, cut: int, merged: bool
+    databases: Databases, ch_module: Client, copies: list[tuple[Any, ...]], cut: int, merged: bool
 ) -> None:
     ch, merchant = ch_module, uuid.uuid4()
     now = repository.server_now(ch)
