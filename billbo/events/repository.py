@@ -44,13 +44,16 @@ class EventRow:
     ingested_at: str
 
 
+# The sorting key's prefix: the granules of that one id.
+FIND = (
+    f"SELECT {_FIELDS} FROM events WHERE merchant_id = {{merchant:UUID}} AND event_id = {{event_id:String}} "
+    "ORDER BY ingested_at LIMIT 1"
+)
+
+
 def find(client: Client, merchant_id: uuid.UUID, event_id: str) -> EventRow | None:
     """The first stored copy of an event."""
-    result = client.query(
-        f"SELECT {_FIELDS} FROM events WHERE merchant_id = {{merchant:UUID}} AND event_id = {{event_id:String}} "
-        "ORDER BY ingested_at LIMIT 1",
-        parameters={"merchant": merchant_id, "event_id": event_id},
-    )
+    result = client.query(FIND, parameters={"merchant": merchant_id, "event_id": event_id})
     return EventRow(*result.result_rows[0]) if result.result_rows else None
 
 
@@ -97,15 +100,22 @@ def page(
     limit: int,
 ) -> list[EventRow]:
     """Newest first, each event once, the page below ``before`` (keyset on (sent_at, event_id)).
-    Served by the events_by_time projection."""
+    Served by the events_by_time projection, or events_by_customer / events_by_sku when filtered
+    by customer or SKU (ClickHouse picks the one with the fewest granules to read)."""
+    query, params = page_query(merchant_id, where, before=before, limit=limit)
+    return [EventRow(*row) for row in client.query(query, parameters=params).result_rows]
+
+
+def page_query(
+    merchant_id: uuid.UUID, where: EventFilter, *, before: tuple[dt.datetime, str] | None, limit: int
+) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {"merchant": merchant_id, "limit": limit}
     keyset = ""
     if before is not None:
         keyset = " AND (sent_at, event_id) < ({before_at:DateTime64(6, 'UTC')}, {before_id:String})"
         params.update(before_at=storable_time(before[0]), before_id=before[1])
-    result = client.query(
+    query = (
         f"SELECT {_FIELDS} FROM events WHERE merchant_id = {{merchant:UUID}}{where.sql(params)}{keyset} "
-        "ORDER BY sent_at DESC, event_id DESC, ingested_at ASC LIMIT 1 BY event_id LIMIT {limit:UInt32}",
-        parameters=params,
+        "ORDER BY sent_at DESC, event_id DESC, ingested_at ASC LIMIT 1 BY event_id LIMIT {limit:UInt32}"
     )
-    return [EventRow(*row) for row in result.result_rows]
+    return query, params
