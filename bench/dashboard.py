@@ -178,6 +178,10 @@ def run(url: str, clickhouse_url: str, postgres_url: str, args: argparse.Namespa
         "explorer_one_customer": timed(
             client, "/api/events", {"limit": 50, "customer_id": "00000000-0000-4000-8000-000000000007"}, n
         ),
+        "explorer_one_sku": timed(client, "/api/events", {"limit": 50, "sku_id": me["sku_ids"][3]}, n),
+        "explorer_one_day": timed(
+            client, "/api/events", {"limit": 50, "from": "2026-10-15T00:00:00Z", "to": "2026-10-16T00:00:00Z"}, n
+        ),
         "event_by_id": timed(client, "/api/events/evt-4242", {}, n),
         "usage_by_day_for_a_month": timed(client, "/api/usage", {**month, "group_by": "day"}, n),
         "usage_by_day_and_sku_for_a_month": timed(client, "/api/usage", {**month, "group_by": ["day", "sku"]}, n),
