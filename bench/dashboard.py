@@ -140,7 +140,7 @@ def seed(
         sku.raise_for_status()
         skus.append(sku.json()["id"])
     me["sku_ids"] = skus
-    ch = create_client(clickhouse_url)
+    ch = create_client(clickhouse_url, send_receive_timeout=3600)  # OPTIMIZE of 100M events: minutes
     started = time.perf_counter()
     ch.command(
         INSERT,
@@ -156,7 +156,7 @@ def seed(
 def run(url: str, clickhouse_url: str, postgres_url: str, args: argparse.Namespace) -> dict[str, Any]:
     client = httpx.Client(base_url=url, timeout=120)
     me, load_seconds, stored = seed(client, clickhouse_url, args.events)
-    ch = create_client(clickhouse_url)
+    ch = create_client(clickhouse_url, send_receive_timeout=3600)  # OPTIMIZE of 100M events: minutes
     ch.command("OPTIMIZE TABLE events FINAL")  # the state background merges reach after a while
     # The daily load Dagster runs (every hour, and a minute after late events): it also writes the
     # pre-aggregated days the reads use.

@@ -159,7 +159,7 @@ def timed_stages(stages: list[pipeline.Stage], urls: Databases, instance: dg.Dag
 def run(servers: DatabaseServers, urls: Databases, dagster_home: Path, n: int, late: int) -> dict[str, Any]:
     with psycopg.connect(urls.postgres_url, autocommit=True) as conn:
         merchant = seed_prices(conn)
-    ch = create_client(urls.clickhouse_url)
+    ch = create_client(urls.clickhouse_url, send_receive_timeout=3600)  # OPTIMIZE of 100M events: minutes
     started = time.perf_counter()
     skus = [SKU.format(i) for i in range(20)]
     ch.command(
