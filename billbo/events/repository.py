@@ -49,11 +49,14 @@ FIND = (
     f"SELECT {_FIELDS} FROM events WHERE merchant_id = {{merchant:UUID}} AND event_id = {{event_id:String}} "
     "ORDER BY ingested_at LIMIT 1"
 )
+# The table's own sorting key serves it; weighing the explorer's three projections too cost 1.5-2 ms
+# of its 7 ms (10M-event trial, p50 6.9 -> 5.1-5.4 ms).
+FIND_SETTINGS = {"optimize_use_projections": 0}
 
 
 def find(client: Client, merchant_id: uuid.UUID, event_id: str) -> EventRow | None:
     """The first stored copy of an event."""
-    result = client.query(FIND, parameters={"merchant": merchant_id, "event_id": event_id})
+    result = client.query(FIND, parameters={"merchant": merchant_id, "event_id": event_id}, settings=FIND_SETTINGS)
     return EventRow(*result.result_rows[0]) if result.result_rows else None
 
 

@@ -39,9 +39,12 @@ def seeded(databases: Databases) -> Iterator[tuple[Client, uuid.UUID]]:
     client.close()
 
 
-def plan(client: Client, query: str, params: dict[str, Any]) -> tuple[str, int, int]:
+def plan(
+    client: Client, query: str, params: dict[str, Any], settings: dict[str, Any] | None = None
+) -> tuple[str, int, int]:
     """What the query reads: the table or projection, and its granules selected out of all."""
-    text = "\n".join(row[0] for row in client.query("EXPLAIN indexes = 1 " + query, parameters=params).result_rows)
+    explain = client.query("EXPLAIN indexes = 1 " + query, parameters=params, settings=settings or {})
+    text = "\n".join(row[0] for row in explain.result_rows)
     source = [name.split(".")[-1] for name in re.findall(r"ReadFromMergeTree \(([\w.]+)\)", text)]
     granules = re.findall(r"Granules: (\d+)/(\d+)", text)
     assert source and granules, text
@@ -81,7 +84,8 @@ def test_a_page_over_a_time_range_reads_the_time_projection(seeded: tuple[Client
 
 def test_an_event_by_id_reads_the_granules_of_that_id(seeded: tuple[Client, uuid.UUID]) -> None:
     client, merchant = seeded
-    source, selected, total = plan(client, repository.FIND, {"merchant": merchant, "event_id": "e-4242"})
+    params = {"merchant": merchant, "event_id": "e-4242"}
+    source, selected, total = plan(client, repository.FIND, params, repository.FIND_SETTINGS)
     assert source == "events"
     assert selected <= 4, (selected, total)  # one per part at most
     found = repository.find(client, merchant, "e-4242")
