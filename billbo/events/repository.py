@@ -78,6 +78,11 @@ class EventFilter:
     sent_to: dt.datetime | None = None
 
     def sql(self, params: dict[str, Any]) -> str:
+        """The filter's conditions (`` AND ...``), their values put in ``params``."""
+        return self.dimensions_sql(params) + self._times_sql(params)
+
+    def dimensions_sql(self, params: dict[str, Any]) -> str:
+        """The customer and SKU conditions alone (usage reads bound the time their own way)."""
         clauses = []
         if self.customer_id is not None:
             clauses.append("customer_id = {customer:UUID}")
@@ -85,6 +90,10 @@ class EventFilter:
         if self.sku_id is not None:
             clauses.append("sku_id = {sku:UUID}")
             params["sku"] = self.sku_id
+        return "".join(f" AND {c}" for c in clauses)
+
+    def _times_sql(self, params: dict[str, Any]) -> str:
+        clauses = []
         if self.sent_from is not None:
             clauses.append("sent_at >= {sent_from:DateTime64(6, 'UTC')}")
             params["sent_from"] = storable_time(self.sent_from)

@@ -135,17 +135,6 @@ def watermarks(client: Client, merchant_id: uuid.UUID, first: dt.date, end: dt.d
     return {day: mark.replace(tzinfo=dt.UTC) for day, mark in rows}
 
 
-def _filters(where: EventFilter, params: dict[str, Any]) -> str:
-    clauses = []
-    if where.customer_id is not None:
-        clauses.append("customer_id = {customer:UUID}")
-        params["customer"] = where.customer_id
-    if where.sku_id is not None:
-        clauses.append("sku_id = {sku:UUID}")
-        params["sku"] = where.sku_id
-    return "".join(f" AND {c}" for c in clauses)
-
-
 def usage(client: Client, merchant_id: uuid.UUID, where: EventFilter, group_by: Sequence[str]) -> list[tuple[Any, ...]]:
     """Deduplicated quantity and event count per group (a subset of day, customer, sku) over the
     window [where.sent_from, where.sent_to), which must be given."""
@@ -156,7 +145,7 @@ def usage(client: Client, merchant_id: uuid.UUID, where: EventFilter, group_by: 
     marks = watermarks(client, merchant_id, first_day, end_day) if first_day < end_day else {}
     closed = sorted(marks)
     params: dict[str, Any] = {"merchant": merchant_id}
-    filters = _filters(where, params)
+    filters = where.dimensions_sql(params)
     branches = []
     uncovered = _uncovered(start, end, closed)
     if closed:
