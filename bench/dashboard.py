@@ -17,6 +17,7 @@ import datetime as dt
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,27 +57,24 @@ GROUP BY day ORDER BY day
 """
 
 
-def timed(client: httpx.Client, path: str, params: dict[str, Any], n: int) -> dict[str, float]:
-    client.get(path, params=params).raise_for_status()  # warm-up
+def percentiles(call: Callable[[], object], n: int) -> dict[str, float]:
+    """p50 and p95 in ms of ``n`` calls, after one warm-up call."""
+    call()
     times = []
     for _ in range(n):
         started = time.perf_counter()
-        response = client.get(path, params=params)
+        call()
         times.append((time.perf_counter() - started) * 1000)
-        response.raise_for_status()
     times.sort()
     return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1)}
+
+
+def timed(client: httpx.Client, path: str, params: dict[str, Any], n: int) -> dict[str, float]:
+    return percentiles(lambda: client.get(path, params=params).raise_for_status(), n)
 
 
 def clickhouse_timed(ch: Any, query: str, parameters: dict[str, Any], n: int) -> dict[str, float]:
-    ch.query(query, parameters=parameters)
-    times = []
-    for _ in range(n):
-        started = time.perf_counter()
-        ch.query(query, parameters=parameters)
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1)}
+    return percentiles(lambda: ch.query(query, parameters=parameters), n)
 
 
 def disk_bytes(ch: Any, table: str) -> int:
