@@ -19,13 +19,21 @@ from clickhouse_connect.driver.client import Client
 from billbo.events.repository import EventFilter, storable_time
 from billbo.money import plain
 
-# Each event once (D4: its first stored copy in its month), within time ranges, exactly, whatever
-# the merge state. FINAL only deduplicates the parts it reads, and a time filter skips parts by
-# their sent_at range, so a copy of an event stored with another sent_at in a part not yet merged
-# would escape it: FINAL serves whole months only (every part of the month's partition is read);
-# within a month the copies are found by event id (the sorting key) and the first one kept.
+# Each event once (D4, D33): its first stored copy, whatever month that copy was sent in, within
+# time ranges, exactly, whatever the merge state. FINAL only deduplicates within the parts it reads,
+# and one month is one partition: a time filter skips parts by their sent_at range (a copy stored
+# with another sent_at in a part not yet merged would escape it), and copies of an id sent in two
+# months never meet. So FINAL serves whole months, minus the ids that have copies in another month
+# (when another month holds events at all); those ids, and every range within a month, are
+# resolved by event id (the sorting key): the first copy of each id that has a copy in the range,
+# over every month, kept when that first copy is in the range.
 _DEDUPLICATED_COLUMNS = "merchant_id, event_id, customer_id, sku_id, amount, sent_at, ingested_at"
 _WHOLE_MONTHS = f"SELECT {_DEDUPLICATED_COLUMNS} FROM events FINAL WHERE {{scope}} AND ({{ranges}})"
+# The ids with a copy in the whole months and copies in more than one month.
+_REUSED = """(merchant_id, event_id) IN (
+    SELECT merchant_id, event_id FROM events WHERE {scope}
+    GROUP BY merchant_id, event_id
+    HAVING countIf({ranges}) > 0 AND min(toYYYYMM(sent_at)) != max(toYYYYMM(sent_at)))"""
 _FIRST_COPIES = """
 SELECT merchant_id, event_id, first.1 AS customer_id, first.2 AS sku_id, first.3 AS amount, first.4 AS sent_at,
        first.5 AS ingested_at
@@ -34,7 +42,7 @@ FROM (
     FROM events
     WHERE {scope}
       AND (merchant_id, event_id) IN (SELECT merchant_id, event_id FROM events WHERE {scope} AND ({candidates}))
-    GROUP BY merchant_id, event_id, toYYYYMM(sent_at)
+    GROUP BY merchant_id, event_id
 )
 WHERE {counted}"""
 READ_SETTINGS = {
@@ -64,14 +72,21 @@ def first_copies(scope: str, candidates: Sequence[str], counted: Sequence[str]) 
     )
 
 
-def deduplicated(ranges: Sequence[Range], params: dict[str, Any], scope: str = "1") -> str:
-    """A subquery of each event once (its first stored copy) sent within the ranges."""
+def deduplicated(ranges: Sequence[Range], params: dict[str, Any], scope: str = "1", *, reuse: bool = True) -> str:
+    """A subquery of each event once (its first stored copy) sent within the ranges. ``reuse``:
+    whether events may be stored in more than one month (``several_months``); when not, no id has
+    copies in two months and FINAL alone serves whole months."""
     months, partial = split_months(ranges)
     parts = []
     if months:
-        parts.append(
-            _WHOLE_MONTHS.replace("{scope}", scope).replace("{ranges}", _ranges_sql("sent_at", months, params, "m"))
-        )
+        whole = _ranges_sql("sent_at", months, params, "m")
+        final = _WHOLE_MONTHS.replace("{scope}", scope).replace("{ranges}", whole)
+        if reuse:
+            reused = _REUSED.replace("{scope}", scope).replace("{ranges}", whole)
+            final += f" AND NOT {reused}"
+            counted = _ranges_sql("first.4", months, params, "m")
+            parts.append(first_copies(scope, [f"({whole}) AND {reused}"], [counted]))
+        parts.append(final)
     if partial:
         parts.append(
             first_copies(
@@ -79,6 +94,20 @@ def deduplicated(ranges: Sequence[Range], params: dict[str, Any], scope: str = "
             )
         )
     return " UNION ALL ".join(parts) if parts else f"SELECT {_DEDUPLICATED_COLUMNS} FROM events WHERE 0"
+
+
+# The months that hold stored events, from the parts' partition ids: no column is read.
+_STORED_MONTHS = "SELECT DISTINCT _partition_id FROM events"
+
+
+def several_months(client: Client, ranges: Sequence[Range]) -> bool:
+    """Whether the ranges hold whole months and events (of any merchant) are stored in more than
+    one month: only then can FINAL over those months meet an id with copies in two months."""
+    return bool(split_months(ranges)[0]) and len(client.query(_STORED_MONTHS).result_rows) > 1
+
+
+def _next_month(moment: dt.datetime) -> dt.datetime:
+    return dt.datetime(moment.year + moment.month // 12, moment.month % 12 + 1, 1, tzinfo=dt.UTC)
 
 
 def split_months(ranges: Sequence[Range]) -> tuple[list[Range], list[Range]]:
@@ -89,7 +118,7 @@ def split_months(ranges: Sequence[Range]) -> tuple[list[Range], list[Range]]:
         cursor = lo
         while cursor < hi:
             month = dt.datetime(cursor.year, cursor.month, 1, tzinfo=dt.UTC)
-            following = dt.datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=dt.UTC)
+            following = _next_month(month)
             piece = (cursor, min(hi, following))
             (months if piece == (month, following) else partial).append(piece)
             cursor = piece[1]
@@ -159,9 +188,11 @@ def usage(client: Client, merchant_id: uuid.UUID, where: EventFilter, group_by: 
         events = first_copies(_MERCHANT, [f"({c}){filters}" for c in candidates], counted)
         branches.append(_RAW.replace("{events}", events) + " WHERE 1" + filters)
         if months:
-            branches.append(_RAW.replace("{events}", deduplicated(months, params, _MERCHANT)) + " WHERE 1" + filters)
+            raw = deduplicated(months, params, _MERCHANT, reuse=several_months(client, months))
+            branches.append(_RAW.replace("{events}", raw) + " WHERE 1" + filters)
     elif uncovered:
-        branches.append(_RAW.replace("{events}", deduplicated(uncovered, params, _MERCHANT)) + " WHERE 1" + filters)
+        raw = deduplicated(uncovered, params, _MERCHANT, reuse=several_months(client, uncovered))
+        branches.append(_RAW.replace("{events}", raw) + " WHERE 1" + filters)
     if not branches:  # an empty window
         return [] if group_by else [(plain(Decimal(0)), 0)]
     dims = [f"{GROUPINGS[name]} AS {name}" for name in group_by]
@@ -231,13 +262,15 @@ class Load:
     quantity: Decimal
 
 
-def _days_query(template: str, start: dt.date, end: dt.date, params: dict[str, Any]) -> str:
+def _days_query(client: Client, template: str, start: dt.date, end: dt.date, params: dict[str, Any]) -> str:
     """``template`` over each event sent on the days in [start, end), once."""
-    bounds = (
-        dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC),
-        dt.datetime(end.year, end.month, end.day, tzinfo=dt.UTC),
-    )
-    return template.replace("{events}", deduplicated([bounds], params))
+    bounds = [
+        (
+            dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC),
+            dt.datetime(end.year, end.month, end.day, tzinfo=dt.UTC),
+        )
+    ]
+    return template.replace("{events}", deduplicated(bounds, params, reuse=several_months(client, bounds)))
 
 
 def days(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -260,7 +293,7 @@ def read_days(client: Client, start: dt.date, end: dt.date, watermark: dt.dateti
     """Usage per merchant, customer, SKU and day for the days in [start, end): all of it, and the
     part whose first stored copies were ingested at or before ``watermark`` (closed_*)."""
     parameters: dict[str, Any] = {"watermark": watermark}
-    query = _days_query(AGGREGATE, start, end, parameters)
+    query = _days_query(client, AGGREGATE, start, end, parameters)
     table = client.query_arrow(query, parameters=parameters, settings=READ_SETTINGS)
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
@@ -354,7 +387,7 @@ def write_closed_days(
 def clickhouse_totals(client: Client, start: dt.date, end: dt.date) -> Totals:
     """Events and quantity ClickHouse holds per day, deduplicated."""
     parameters: dict[str, Any] = {}
-    query = _days_query(DAY_TOTALS, start, end, parameters)
+    query = _days_query(client, DAY_TOTALS, start, end, parameters)
     rows = client.query(query, parameters=parameters, settings=READ_SETTINGS).result_rows
     return {day: (int(events), Decimal(quantity)) for day, events, quantity in rows}
 

@@ -1,6 +1,7 @@
 """Live usage read from the pre-aggregated days plus the tail (D31) equals the raw events read with
-FINAL, on random events with duplicates (also with another sent_at), late copies, negative
-corrections and copies stored on either side of a load's watermark, before and after merges."""
+FINAL, on random events with duplicates (also with another sent_at, in another month: D33), late
+copies, negative corrections and copies stored on either side of a load's watermark, before and
+after merges."""
 
 from __future__ import annotations
 
@@ -25,8 +26,9 @@ from billbo.events.schemas import SentEvent
 from billbo.migrations.runner import Databases
 from billbo.usage import repository, service
 
-FIRST = dt.date(2025, 3, 10)  # days no other test loads
+FIRST = dt.date(2025, 3, 30)  # days no other test loads, across the end of a month
 DAYS = [FIRST + dt.timedelta(days=i) for i in range(4)]
+MONTHS = (dt.date(2025, 3, 1), dt.date(2025, 5, 1))  # March and April: no other test stores events there
 CUSTOMERS = [uuid.UUID(int=0xC1), uuid.UUID(int=0xC2)]
 SKUS = [uuid.UUID(int=0x51), uuid.UUID(int=0x52)]
 
@@ -44,14 +46,15 @@ def store(ch: Client, merchant: uuid.UUID, copies: list[tuple[str, SentEvent]], 
 
 
 def raw_final(ch: Client, merchant: uuid.UUID, where: EventFilter, group_by: list[str]) -> list[tuple[Any, ...]]:
-    """The reference: the raw events read with FINAL over whole partitions (a time filter inside
-    FINAL would skip parts, and with them copies stored with another sent_at), each event's first
-    stored copy, then the window and filters applied and the groups summed here."""
+    """The reference: the merchant's raw events read with FINAL across every partition (a time
+    filter inside FINAL would skip parts, and with them copies stored with another sent_at; FINAL
+    within each partition alone would keep a copy per month), each event's first stored copy, then
+    the window and filters applied and the groups summed here."""
     rows = ch.query(
         "SELECT toDate(sent_at), toString(customer_id), toString(sku_id), amount, sent_at FROM events FINAL "
         "WHERE merchant_id = {merchant:UUID}",
         parameters={"merchant": merchant},
-        settings={"do_not_merge_across_partitions_select_final": 1},
+        settings={"do_not_merge_across_partitions_select_final": 0},
     ).result_rows
     assert where.sent_from is not None and where.sent_to is not None
     sums: dict[tuple[Any, ...], list[Any]] = {}
@@ -99,9 +102,11 @@ copy = st.tuples(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(copies=st.lists(copy, min_size=1, max_size=40), cut=st.integers(1, 23), merged=st.booleans())
+@given(
+    copies=st.lists(copy, min_size=1, max_size=40), cut=st.integers(1, 23), merged=st.booleans(), loaded=st.booleans()
+)
 def test_preaggregated_usage_equals_raw_final(
-    databases: Databases, ch_module: Client, copies: list[tuple[Any, ...]], cut: int, merged: bool
+    databases: Databases, ch_module: Client, copies: list[tuple[Any, ...]], cut: int, merged: bool, loaded: bool
 ) -> None:
     ch, merchant = ch_module, uuid.uuid4()
     now = repository.server_now(ch)
@@ -120,12 +125,14 @@ def test_preaggregated_usage_equals_raw_final(
             stamp = stamps[when]
             assert stamp is not None
             store(ch, merchant, [one], stamp + dt.timedelta(microseconds=i))
-    with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
-        service.load_days(ch, conn, DAYS[0], DAYS[-1] + dt.timedelta(days=1))
+    if loaded:  # the days pre-aggregated, or (a merchant's first month) read from the raw events
+        with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
+            service.load_days(ch, conn, DAYS[0], DAYS[-1] + dt.timedelta(days=1))
     for i, one in enumerate(batches["late"]):
         store(ch, merchant, [one], dt.datetime.now(dt.UTC) + dt.timedelta(microseconds=i))
     if merged:  # the parts merged (duplicates gone from storage), or each copy still in its own
         ch.command("OPTIMIZE TABLE events PARTITION 202503 FINAL")
+        ch.command("OPTIMIZE TABLE events PARTITION 202504 FINAL")
 
     month = EventFilter(sent_from=midnight(DAYS[0]), sent_to=midnight(DAYS[-1] + dt.timedelta(days=1)))
     # A window whose bounds cut days: those days come from the raw events, the rest pre-aggregated.
@@ -134,9 +141,22 @@ def test_preaggregated_usage_equals_raw_final(
     )
     one_customer = EventFilter(customer_id=CUSTOMERS[0], sent_from=month.sent_from, sent_to=month.sent_to)
     one_sku = EventFilter(sku_id=SKUS[1], sent_from=month.sent_from, sent_to=month.sent_to)
-    for where in (month, cut_window, one_customer, one_sku):
+    # Whole calendar months: FINAL for the ids that stay within one month, by event id for the rest.
+    whole_months = EventFilter(sent_from=midnight(MONTHS[0]), sent_to=midnight(MONTHS[1]))
+    april = EventFilter(sent_from=midnight(dt.date(2025, 4, 1)), sent_to=midnight(MONTHS[1]))
+    for where in (month, cut_window, one_customer, one_sku, whole_months, april):
         for group_by in (["day"], ["customer", "sku"], ["day", "sku"], ["day", "customer", "sku"]):
             assert live(ch, merchant, where, group_by) == raw_final(ch, merchant, where, group_by), (where, group_by)
+    # The load's own read of whole months (what `billbo rate` reloads) agrees too.
+    frame = repository.read_days(ch, *MONTHS, repository.server_now(ch))
+    mine = frame.filter(frame["merchant_id"] == str(merchant))
+    loaded_rows = sorted(
+        (day, customer, sku, Decimal(str(quantity)).normalize(), count)
+        for day, customer, sku, quantity, count in mine.select(
+            "day", "customer_id", "sku_id", "quantity", "event_count"
+        ).iter_rows()
+    )
+    assert loaded_rows == raw_final(ch, merchant, whole_months, ["day", "customer", "sku"])
 
 
 def test_an_event_stored_after_the_load_is_in_the_next_read(databases: Databases, ch: Client) -> None:
