@@ -104,7 +104,7 @@ def test_an_event_id_reused_in_another_month_counts_once_on_every_path(databases
             (day, Decimal(quantity), count) for day, quantity, count in repository.usage(ch, merchant, where, ["day"])
         ]
 
-    def loaded(conn: psycopg.Connection[object]) -> list[tuple[object, ...]]:
+    def loaded(conn: psycopg.Connection[tuple[object, ...]]) -> list[tuple[object, ...]]:
         return conn.execute(
             "select day, sum(quantity), sum(event_count)::int from usage_daily where merchant_id = %s "
             "group by day order by day",
