@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 import uuid
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -96,8 +98,9 @@ def deduplicated(ranges: Sequence[Range], params: dict[str, Any], scope: str = "
     return " UNION ALL ".join(parts) if parts else f"SELECT {_DEDUPLICATED_COLUMNS} FROM events WHERE 0"
 
 
-# The months that hold stored events, from the parts' partition ids: no column is read.
-_STORED_MONTHS = "SELECT DISTINCT _partition_id FROM events"
+# The months that hold stored events: answered from the parts' metadata (the partition key's
+# minmax and row counts), no column is read.
+_STORED_MONTHS = "SELECT toYYYYMM(sent_at) AS month, count() FROM events GROUP BY month"
 
 
 def several_months(client: Client, ranges: Sequence[Range]) -> bool:
@@ -164,9 +167,67 @@ def watermarks(client: Client, merchant_id: uuid.UUID, first: dt.date, end: dt.d
     return {day: mark.replace(tzinfo=dt.UTC) for day, mark in rows}
 
 
-def usage(client: Client, merchant_id: uuid.UUID, where: EventFilter, group_by: Sequence[str]) -> list[tuple[Any, ...]]:
+Group = tuple[Any, ...]
+Sums = dict[Group, tuple[Decimal, int]]
+
+
+class ClosedDaysCache:
+    """The sums of pre-aggregated days, remembered by what makes them: the merchant, the closed
+    days and the watermark of each one's load, the customer and SKU filters and the grouping. A
+    load writes a day's rows and its watermark in one block and a newer load has a newer
+    watermark, so an entry never goes stale: it just stops being asked for. Bounded by the groups
+    it holds (least recently used out first); shared by the threads of one process."""
+
+    def __init__(self, max_groups: int) -> None:
+        self._max_groups = max_groups
+        self._entries: OrderedDict[Hashable, list[Sums]] = OrderedDict()
+        self._groups = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> list[Sums] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, value: list[Sums]) -> None:
+        size = sum(map(len, value))
+        with self._lock:
+            if key in self._entries or size > self._max_groups:
+                return
+            self._entries[key] = value
+            self._groups += size
+            while self._groups > self._max_groups:
+                _, dropped = self._entries.popitem(last=False)
+                self._groups -= sum(map(len, dropped))
+
+
+def usage(
+    client: Client,
+    merchant_id: uuid.UUID,
+    where: EventFilter,
+    group_by: Sequence[str],
+    cache: ClosedDaysCache | None = None,
+) -> list[tuple[Any, ...]]:
     """Deduplicated quantity and event count per group (a subset of day, customer, sku) over the
     window [where.sent_from, where.sent_to), which must be given."""
+    return [
+        (*key, plain(quantity), events)
+        for key, (quantity, events) in usage_sums(client, merchant_id, where, [group_by], cache)[0].items()
+    ]
+
+
+def usage_sums(
+    client: Client,
+    merchant_id: uuid.UUID,
+    where: EventFilter,
+    groupings: Sequence[Sequence[str]],
+    cache: ClosedDaysCache | None = None,
+) -> list[Sums]:
+    """For each grouping (a subset of day, customer, sku), the deduplicated quantity and event
+    count per group over the window of ``where`` (which must be given), in group order; one read
+    serves every grouping. The pre-aggregated days' part comes from ``cache`` when it has it."""
     assert where.sent_from is not None and where.sent_to is not None
     start, end = storable_time(where.sent_from), storable_time(where.sent_to)
     first_day = start.date() if start.time() == dt.time(0) else start.date() + dt.timedelta(days=1)
@@ -175,33 +236,79 @@ def usage(client: Client, merchant_id: uuid.UUID, where: EventFilter, group_by: 
     closed = sorted(marks)
     params: dict[str, Any] = {"merchant": merchant_id}
     filters = where.dimensions_sql(params)
-    branches = []
+    live = []
     uncovered = _uncovered(start, end, closed)
     if closed:
         params.update(closed=closed, watermarks=[marks[day] for day in closed], earliest=min(marks.values()))
-        branches.append(_CLOSED + filters)
         months, partial = split_months(uncovered)
         candidates = [_TAIL_CANDIDATES, *([_ranges_sql("sent_at", partial, params, "p")] if partial else [])]
         counted = [_TAIL_COUNTED, *([_ranges_sql("first.4", partial, params, "p")] if partial else [])]
         # The filters narrow the candidates (a first copy of the customer or SKU is a candidate of
         # it) and then the first copies, never the copies compared to find the first.
         events = first_copies(_MERCHANT, [f"({c}){filters}" for c in candidates], counted)
-        branches.append(_RAW.replace("{events}", events) + " WHERE 1" + filters)
+        live.append(_RAW.replace("{events}", events) + " WHERE 1" + filters)
         if months:
             raw = deduplicated(months, params, _MERCHANT, reuse=several_months(client, months))
-            branches.append(_RAW.replace("{events}", raw) + " WHERE 1" + filters)
+            live.append(_RAW.replace("{events}", raw) + " WHERE 1" + filters)
     elif uncovered:
         raw = deduplicated(uncovered, params, _MERCHANT, reuse=several_months(client, uncovered))
-        branches.append(_RAW.replace("{events}", raw) + " WHERE 1" + filters)
-    if not branches:  # an empty window
-        return [] if group_by else [(plain(Decimal(0)), 0)]
-    dims = [f"{GROUPINGS[name]} AS {name}" for name in group_by]
-    names = ", ".join(group_by)
-    select = ", ".join([*dims, "sum(quantity) AS quantity", "sum(events) AS events"])
-    grouping = f" GROUP BY {names} ORDER BY {names}" if group_by else ""
-    query = f"SELECT {select} FROM ({' UNION ALL '.join(branches)}){grouping}"
-    result = client.query(query, parameters=params, settings=READ_SETTINGS)
-    return [(*row[:-2], plain(to_decimal(row[-2])), int(row[-1])) for row in result.result_rows]
+        live.append(_RAW.replace("{events}", raw) + " WHERE 1" + filters)
+    wanted = list(dict.fromkeys(tuple(g) for g in groupings if g)) or [("day",)]
+    sums: list[Sums] = [{} for _ in wanted]
+    if closed:
+        key = (merchant_id, tuple(closed), tuple(params["watermarks"]), where.customer_id, where.sku_id, tuple(wanted))
+        remembered = cache.get(key) if cache is not None else None
+        if remembered is None:
+            remembered = _sums(client, _CLOSED + filters, params, wanted)
+            if cache is not None:
+                cache.put(key, remembered)
+        sums = [dict(one) for one in remembered]
+    if live:
+        for merged, extra in zip(sums, _sums(client, " UNION ALL ".join(live), params, wanted), strict=True):
+            added = False
+            for group, (quantity, count) in extra.items():
+                before = merged.get(group)
+                if before is None:
+                    added = True
+                    merged[group] = (quantity, count)
+                else:
+                    merged[group] = (before[0] + quantity, before[1] + count)
+            if added:
+                ordered = dict(sorted(merged.items()))
+                merged.clear()
+                merged.update(ordered)
+    by_grouping = dict(zip(wanted, sums, strict=True))
+    return [by_grouping[tuple(g)] if g else _total(by_grouping[wanted[0]]) for g in groupings]
+
+
+def _total(sums: Sums) -> Sums:
+    return {(): (sum((q for q, _ in sums.values()), Decimal(0)), sum(n for _, n in sums.values()))}
+
+
+def _sums(client: Client, branches: str, params: dict[str, Any], groupings: Sequence[Sequence[str]]) -> list[Sums]:
+    """The (day, customer_id, sku_id, quantity, events) rows of ``branches`` summed per group of
+    each grouping: one GROUP BY, or GROUPING SETS for several."""
+    dims = list(dict.fromkeys(name for grouping in groupings for name in grouping))
+    select = ", ".join([*(f"{GROUPINGS[name]} AS {name}" for name in dims), "sum(quantity)", "sum(events)"])
+    if len(groupings) == 1:
+        query = f"SELECT {select} FROM ({branches}) GROUP BY {', '.join(dims)} ORDER BY {', '.join(dims)}"
+    else:  # grouping(): a bit per dimension, the first one highest, set when the dimension is not grouped
+        sets = ", ".join(f"({', '.join(grouping)})" for grouping in groupings)
+        query = (
+            f"SELECT {select}, grouping({', '.join(dims)}) AS grouping_set FROM ({branches}) "
+            f"GROUP BY GROUPING SETS ({sets}) ORDER BY grouping_set, {', '.join(dims)}"
+        )
+    masks = {
+        sum(1 << (len(dims) - 1 - i) for i, name in enumerate(dims) if name not in grouping): n
+        for n, grouping in enumerate(groupings)
+    }
+    out: list[Sums] = [{} for _ in groupings]
+    for row in client.query(query, parameters=params, settings=READ_SETTINGS).result_rows:
+        n = masks[row[-1]] if len(groupings) > 1 else 0
+        values = dict(zip(dims, row, strict=False))
+        quantity, events = (row[-3], row[-2]) if len(groupings) > 1 else (row[-2], row[-1])
+        out[n][tuple(values[name] for name in groupings[n])] = (to_decimal(quantity), int(events))
+    return out if len(groupings) == 1 else [dict(sorted(one.items())) for one in out]
 
 
 def _uncovered(start: dt.datetime, end: dt.datetime, closed: Sequence[dt.date]) -> list[Range]:

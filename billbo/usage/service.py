@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import itertools
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from billbo.customers import repository as customers
 from billbo.events import repository as events
 from billbo.events.repository import EventFilter
 from billbo.merchants import repository as merchants
+from billbo.money import plain
 from billbo.postgres.connection import Conn
 from billbo.pricing import models as pricing
 from billbo.skus import repository as skus
@@ -44,6 +47,11 @@ def _in_window(where: EventFilter) -> EventFilter:
     return dataclasses.replace(where, sent_from=start, sent_to=end)
 
 
+# The pre-aggregated days' sums this process has read (about 200 bytes a group: 40 MB at most).
+_CLOSED_DAYS = repository.ClosedDaysCache(max_groups=200_000)
+_LINES = ("customer", "sku")
+
+
 def usage(
     conn: Conn,
     lazy: LazyClient,
@@ -59,36 +67,44 @@ def usage(
     groups = list(dict.fromkeys(group_by or ["day"]))
     client = events.client(lazy)
     names = [_FIELD_OF[name] for name in groups]
+    groupings = [groups, list(_LINES)] if include_cost else [groups]
+    sums = repository.usage_sums(client, merchant_id, where, groupings, _CLOSED_DAYS)
     rows = [
-        UsageRow(**dict(zip([*names, "quantity", "events"], row, strict=True)))
-        for row in repository.usage(client, merchant_id, where, groups)
+        UsageRow(**dict(zip(names, group, strict=True)), quantity=plain(quantity), events=count)
+        for group, (quantity, count) in sums[0].items()
     ]
-    cost = _estimate(conn, client, merchant_id, where) if include_cost else None
+    cost = _estimate(conn, merchant_id, sums[1]) if include_cost else None
     return Usage(sent_from=where.sent_from, sent_to=where.sent_to, group_by=groups, rows=rows, estimated_cost=cost)
 
 
-def _per_customer_and_sku(client: Client, merchant_id: uuid.UUID, where: EventFilter) -> list[tuple[Any, ...]]:
-    return repository.usage(client, merchant_id, where, ["customer", "sku"])
-
-
-def _estimate(conn: Conn, client: Client, merchant_id: uuid.UUID, where: EventFilter) -> EstimatedCost:
-    lines = _per_customer_and_sku(client, merchant_id, where)
+def _estimate(conn: Conn, merchant_id: uuid.UUID, lines: repository.Sums) -> EstimatedCost:
+    """The estimated cost of usage per customer and SKU at the prices in force now, and the lines
+    that cannot be priced."""
     prices = skus.all_prices_in_force(conn, merchant_id, dt.datetime.now(dt.UTC))
     currencies = skus.sku_currencies(conn, merchant_id)
     known_customers = customers.ids(conn, merchant_id)
+    # Each SKU's rating, once per read: its price (interned, so the remembered line costs are
+    # found by a number, not by comparing prices) and its currency.
+    rating = {
+        sku_id: (_price_token(prices[sku_id][1]), *currencies[sku_id]) for sku_id in prices if sku_id in currencies
+    }
     totals: dict[str, list[Any]] = {}
     unpriced = []
-    for customer_id, sku_id, quantity, count in lines:
-        reasons = _reasons(customer_id, sku_id, known_customers, currencies, prices)
-        if reasons:
+    for (customer_id, sku_id), (quantity, count) in lines.items():
+        terms = rating.get(sku_id)
+        if terms is None or customer_id not in known_customers:
+            reasons = _reasons(customer_id, sku_id, known_customers, currencies, prices)
             unpriced.append(
-                Unpriced(customer_id=customer_id, sku_id=sku_id, quantity=quantity, events=count, reasons=reasons)
+                Unpriced(
+                    customer_id=customer_id, sku_id=sku_id, quantity=plain(quantity), events=count, reasons=reasons
+                )
             )
             continue
-        _, price = prices[sku_id]
-        currency, exponent = currencies[sku_id]
-        amount, minor = _line_cost(price, repository.to_decimal(quantity), count > 0, exponent)
-        total = totals.setdefault(currency, [Decimal(0), 0])
+        token, currency, exponent = terms
+        amount, minor = _line_cost(token, quantity, count > 0, exponent)
+        total = totals.get(currency)
+        if total is None:
+            total = totals[currency] = [Decimal(0), 0]
         total[0] += amount
         total[1] += minor
     return EstimatedCost(
@@ -97,13 +113,37 @@ def _estimate(conn: Conn, client: Client, merchant_id: uuid.UUID, where: EventFi
     )
 
 
+# Prices seen by this process, each with a number never given to another: the remembered line
+# costs are keyed by it (hashing a price with its tiers for each of 20,000 lines was a third of
+# the estimate's time in a profile).
+_PRICE_TOKENS: dict[pricing.Price, int] = {}
+_PRICES: dict[int, pricing.Price] = {}
+_TOKENS_LOCK = threading.Lock()
+_MAX_PRICES = 10_000
+
+
+def _price_token(price: pricing.Price) -> int:
+    with _TOKENS_LOCK:
+        token = _PRICE_TOKENS.get(price)
+        if token is None:
+            if len(_PRICE_TOKENS) >= _MAX_PRICES:  # the oldest out; its remembered costs age out
+                oldest = next(iter(_PRICE_TOKENS))
+                del _PRICES[_PRICE_TOKENS.pop(oldest)]
+            token = _PRICE_TOKENS[price] = next(_NEXT_TOKEN)
+            _PRICES[token] = price
+        return token
+
+
+_NEXT_TOKEN = itertools.count()
+
+
 @functools.lru_cache(maxsize=50_000)
-def _line_cost(price: pricing.Price, quantity: Decimal, had_usage: bool, exponent: int) -> tuple[Decimal, int]:
+def _line_cost(price_token: int, quantity: Decimal, had_usage: bool, exponent: int) -> tuple[Decimal, int]:
     """One customer and SKU's estimated amount, and its minor units, rounded once per line as on an
     invoice. Remembered: the same price and quantity always cost the same, and between two reads of
     a dashboard only the few lines whose usage moved have a new quantity (a profile over 20,000
     customer and SKU lines: rating them was 40% of the read)."""
-    amount = pricing.rate(price, quantity, had_usage=had_usage).amount
+    amount = pricing.rate(_PRICES[price_token], plain(quantity), had_usage=had_usage).amount
     return amount, money.to_minor_units(amount, exponent)
 
 
@@ -124,7 +164,8 @@ def unpriced(conn: Conn, lazy: LazyClient, merchant_id: uuid.UUID, where: EventF
     """Usage BillBo cannot bill yet, and why: so a merchant sees what is not being billed."""
     where = _in_window(where)
     assert where.sent_from is not None and where.sent_to is not None
-    estimate = _estimate(conn, events.client(lazy), merchant_id, where)
+    lines = repository.usage_sums(events.client(lazy), merchant_id, where, [list(_LINES)], _CLOSED_DAYS)[0]
+    estimate = _estimate(conn, merchant_id, lines)
     return UnpricedUsage(sent_from=where.sent_from, sent_to=where.sent_to, rows=estimate.unpriced)
 
 

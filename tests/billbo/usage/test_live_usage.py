@@ -72,9 +72,15 @@ def raw_final(ch: Client, merchant: uuid.UUID, where: EventFilter, group_by: lis
     return [(*key, quantity.normalize(), count) for key, (quantity, count) in sorted(sums.items())]
 
 
+# As the dashboard reads: the pre-aggregated days' sums remembered between reads (D31), so every
+# read after the first of a window is served from it and must still see what arrived since.
+CACHE = repository.ClosedDaysCache(max_groups=10_000)
+
+
 def live(ch: Client, merchant: uuid.UUID, where: EventFilter, group_by: list[str]) -> list[tuple[Any, ...]]:
     return [
-        (*row[:-2], Decimal(row[-2]).normalize(), row[-1]) for row in repository.usage(ch, merchant, where, group_by)
+        (*row[:-2], Decimal(row[-2]).normalize(), row[-1])
+        for row in repository.usage(ch, merchant, where, group_by, CACHE)
     ]
 
 
@@ -128,6 +134,9 @@ def test_preaggregated_usage_equals_raw_final(
     if loaded:  # the days pre-aggregated, or (a merchant's first month) read from the raw events
         with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
             service.load_days(ch, conn, DAYS[0], DAYS[-1] + dt.timedelta(days=1))
+    whole_days = EventFilter(sent_from=midnight(DAYS[0]), sent_to=midnight(DAYS[-1] + dt.timedelta(days=1)))
+    for group_by in (["day"], ["customer", "sku"]):  # read once before the late copies: remembered
+        live(ch, merchant, whole_days, group_by)
     for i, one in enumerate(batches["late"]):
         store(ch, merchant, [one], dt.datetime.now(dt.UTC) + dt.timedelta(microseconds=i))
     if merged:  # the parts merged (duplicates gone from storage), or each copy still in its own
@@ -193,3 +202,16 @@ def test_a_copy_stored_with_another_sent_at_is_not_counted_again(ch: Client) -> 
     both_days = EventFilter(sent_from=midnight(day), sent_to=resend_at + dt.timedelta(hours=1))
     assert live(ch, merchant, resend_day, ["day"]) == []
     assert live(ch, merchant, both_days, ["day"]) == [(day, Decimal(6), 1)]
+
+
+def test_the_closed_days_cache_holds_at_most_its_groups_least_recently_used_out() -> None:
+    cache = repository.ClosedDaysCache(max_groups=3)
+    one, two = {("a",): (Decimal(1), 1)}, {("b",): (Decimal(2), 1), ("c",): (Decimal(3), 1)}
+    cache.put("first", [one])
+    cache.put("second", [two])
+    assert cache.get("first") == [one]  # now the most recently used
+    cache.put("third", [one])
+    assert cache.get("second") is None
+    assert cache.get("first") == [one] and cache.get("third") == [one]
+    cache.put("too big", [two, two])
+    assert cache.get("too big") is None
