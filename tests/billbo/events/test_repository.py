@@ -62,7 +62,7 @@ def test_a_page_filtered_by_customer_or_sku_reads_its_projection(seeded: tuple[C
         (one_sku, "events_by_sku", 1 / 20),
         (both, "events_by_customer", 1 / 1000),
     ):
-        source, selected, total = plan(client, *repository.page_query(merchant, where, before=None, limit=51))
+        source, selected, total = plan(client, *repository.candidates_query(merchant, where, before=None, limit=51))
         assert source == projection
         # Its own granules: the share of the events it holds, plus one granule per part at most.
         assert selected <= total * share + 2 * 4, (where, selected, total)
@@ -75,10 +75,10 @@ def test_a_page_over_a_time_range_reads_the_time_projection(seeded: tuple[Client
     client, merchant = seeded
     start = dt.datetime(2025, 2, 10, tzinfo=dt.UTC)
     where = EventFilter(sent_from=start, sent_to=start + dt.timedelta(hours=6))  # 3,600 of the events
-    source, selected, total = plan(client, *repository.page_query(merchant, where, before=None, limit=51))
+    source, selected, total = plan(client, *repository.candidates_query(merchant, where, before=None, limit=51))
     assert source == "events_by_time"
     assert selected <= 4 * 2 + 1, (selected, total)
-    source, _, _ = plan(client, *repository.page_query(merchant, EventFilter(), before=None, limit=51))
+    source, _, _ = plan(client, *repository.candidates_query(merchant, EventFilter(), before=None, limit=51))
     assert source == "events_by_time"  # newest first: read in reverse order, stopped at the page
 
 
@@ -90,3 +90,43 @@ def test_an_event_by_id_reads_the_granules_of_that_id(seeded: tuple[Client, uuid
     assert selected <= 4, (selected, total)  # one per part at most
     found = repository.find(client, merchant, "e-4242")
     assert found is not None and found.customer_id == CUSTOMER.format(242)
+
+
+def test_a_page_shows_each_event_once_as_its_first_stored_copy(databases: Databases) -> None:
+    """Later copies of an id (a resend stamped anew, an id reused in another month) are neither
+    listed again nor listed under what only they say: every page, under any filter, holds the
+    first stored copy, at its own place (D33)."""
+    client, merchant = create_client(databases.clickhouse_url), uuid.uuid4()
+    customers = [uuid.UUID(CUSTOMER.format(i)) for i in range(2)]
+    start = dt.datetime(2025, 2, 27, tzinfo=dt.UTC)
+
+    def store(rows: list[tuple[str, int, int]]) -> None:  # (id, customer, hours after start): one insert
+        client.insert(
+            "events",
+            [
+                [merchant, event_id, customers[c], uuid.UUID(SKU.format(0)), 1, start + dt.timedelta(hours=h)]
+                for event_id, c, h in rows
+            ],
+            column_names=["merchant_id", "event_id", "customer_id", "sku_id", "amount", "sent_at"],
+        )
+
+    store([(f"e{i}", 0, i) for i in range(30)])  # e0 .. e29, one an hour from 27 February
+    store([(f"e{i}", 1, 100 + i) for i in range(0, 30, 3)])  # e0, e3 ... again, in March, for customer 1
+    seen = []
+    before = None
+    while True:
+        rows = repository.page(client, merchant, EventFilter(), before=before, limit=4)
+        seen.extend(rows)
+        if len(rows) < 4:
+            break
+        before = (dt.datetime.fromisoformat(rows[-1].sent_at), rows[-1].event_id)
+    assert [row.event_id for row in seen] == [f"e{i}" for i in reversed(range(30))]
+    assert {row.customer_id for row in seen} == {str(customers[0])}
+    assert repository.page(client, merchant, EventFilter(customer_id=customers[1]), before=None, limit=50) == []
+    march = EventFilter(sent_from=dt.datetime(2025, 3, 1, tzinfo=dt.UTC))  # only later copies were sent then
+    assert repository.page(client, merchant, march, before=None, limit=50) == []
+    february_28 = EventFilter(sent_from=dt.datetime(2025, 2, 28, tzinfo=dt.UTC))
+    assert [row.event_id for row in repository.page(client, merchant, february_28, before=None, limit=50)] == [
+        f"e{i}" for i in reversed(range(24, 30))
+    ]
+    client.close()
