@@ -332,21 +332,18 @@ def to_decimal(value: Any) -> Decimal:
 # Days of usage, loaded into Postgres for rating.
 
 # Each event once (deduplicated above); quantity stays an exact Decimal(38, 12). One query for
-# the whole range.
+# the whole range, which also totals each day on its own (ClickHouse's side of the load's
+# reconciliation: summed by day, not from the groups, so the groups, their transfer and their copy
+# into Postgres are each checked against it).
 AGGREGATE = """
 SELECT toString(merchant_id) AS merchant_id, toString(customer_id) AS customer_id, toString(sku_id) AS sku_id,
        toDate(sent_at) AS day, sum(amount) AS quantity, count() AS event_count,
        groupBitXor(cityHash64(event_id)) AS event_checksum, max(ingested_at) AS max_ingested_at,
        sumIf(amount, ingested_at <= {watermark:DateTime64(6, 'UTC')}) AS closed_quantity,
-       countIf(ingested_at <= {watermark:DateTime64(6, 'UTC')}) AS closed_events
+       countIf(ingested_at <= {watermark:DateTime64(6, 'UTC')}) AS closed_events,
+       grouping(merchant_id, customer_id, sku_id) = 7 AS day_total
 FROM ({events})
-GROUP BY merchant_id, customer_id, sku_id, day
-"""
-# The same range's totals per day, counted independently of AGGREGATE: the reconciliation check.
-DAY_TOTALS = """
-SELECT toDate(sent_at) AS day, count() AS events, toString(sum(amount)) AS quantity
-FROM ({events})
-GROUP BY day
+GROUP BY GROUPING SETS ((merchant_id, customer_id, sku_id, day), (day))
 """
 # Days with events stored after the cursor (reads only recent parts, via the ingested_at index).
 NEW_SINCE = """
@@ -396,15 +393,22 @@ def server_now(client: Client) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-def read_days(client: Client, start: dt.date, end: dt.date, watermark: dt.datetime) -> pl.DataFrame:
+def read_days(client: Client, start: dt.date, end: dt.date, watermark: dt.datetime) -> tuple[pl.DataFrame, Totals]:
     """Usage per merchant, customer, SKU and day for the days in [start, end): all of it, and the
-    part whose first stored copies were ingested at or before ``watermark`` (closed_*)."""
+    part whose first stored copies were ingested at or before ``watermark`` (closed_*); and the
+    events and quantity of each day, totalled on their own."""
     parameters: dict[str, Any] = {"watermark": watermark}
     query = _days_query(client, AGGREGATE, start, end, parameters)
     table = client.query_arrow(query, parameters=parameters, settings=READ_SETTINGS)
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
-    return frame
+    frame = frame.with_columns(pl.col("day_total").cast(pl.Boolean))
+    totals = frame.filter(pl.col("day_total"))
+    by_day = {
+        day: (int(events), to_decimal(quantity))
+        for day, events, quantity in totals.select("day", "event_count", "quantity").iter_rows()
+    }
+    return frame.filter(~pl.col("day_total")).drop("day_total"), by_day
 
 
 def replace_days(conn: psycopg.Connection[Any], start: dt.date, end: dt.date, frame: pl.DataFrame) -> Load:
@@ -489,14 +493,6 @@ def write_closed_days(
         rows.to_arrow(),
         settings={"max_insert_block_size": rows.height + 1, "insert_distributed_sync": 1},
     )
-
-
-def clickhouse_totals(client: Client, start: dt.date, end: dt.date) -> Totals:
-    """Events and quantity ClickHouse holds per day, deduplicated."""
-    parameters: dict[str, Any] = {}
-    query = _days_query(client, DAY_TOTALS, start, end, parameters)
-    rows = client.query(query, parameters=parameters, settings=READ_SETTINGS).result_rows
-    return {day: (int(events), Decimal(quantity)) for day, events, quantity in rows}
 
 
 def postgres_totals(conn: psycopg.Connection[Any], start: dt.date, end: dt.date) -> Totals:

@@ -157,7 +157,7 @@ def test_preaggregated_usage_equals_raw_final(
         for group_by in (["day"], ["customer", "sku"], ["day", "sku"], ["day", "customer", "sku"]):
             assert live(ch, merchant, where, group_by) == raw_final(ch, merchant, where, group_by), (where, group_by)
     # The load's own read of whole months (what `billbo rate` reloads) agrees too.
-    frame = repository.read_days(ch, *MONTHS, repository.server_now(ch))
+    frame, totals = repository.read_days(ch, *MONTHS, repository.server_now(ch))
     mine = frame.filter(frame["merchant_id"] == str(merchant))
     loaded_rows = sorted(
         (day, customer, sku, Decimal(str(quantity)).normalize(), count)
@@ -166,6 +166,10 @@ def test_preaggregated_usage_equals_raw_final(
         ).iter_rows()
     )
     assert loaded_rows == raw_final(ch, merchant, whole_months, ["day", "customer", "sku"])
+    days = {day for day, *_ in loaded_rows}  # its day totals (of every merchant) agree with its groups
+    for day in days:
+        groups = frame.filter(frame["day"] == day)
+        assert totals[day] == (int(groups["event_count"].sum()), Decimal(str(groups["quantity"].sum())))
 
 
 def test_an_event_stored_after_the_load_is_in_the_next_read(databases: Databases, ch: Client) -> None:
