@@ -262,7 +262,7 @@ def usage_sums(
             remembered = _sums(client, _CLOSED + filters, params, wanted)
             if cache is not None:
                 cache.put(key, remembered)
-        sums = [dict(one) for one in remembered]
+        sums = [dict(one) for one in remembered] if live else remembered  # the live part adds to a copy
     if live:
         for merged, extra in zip(sums, _sums(client, " UNION ALL ".join(live), params, wanted), strict=True):
             added = False
@@ -296,7 +296,7 @@ def _sums(client: Client, branches: str, params: dict[str, Any], groupings: Sequ
         sets = ", ".join(f"({', '.join(grouping)})" for grouping in groupings)
         query = (
             f"SELECT {select}, grouping({', '.join(dims)}) AS grouping_set FROM ({branches}) "
-            f"GROUP BY GROUPING SETS ({sets}) ORDER BY grouping_set, {', '.join(dims)}"
+            f"GROUP BY GROUPING SETS ({sets})"  # each set's groups are put in order below
         )
     masks = {
         sum(1 << (len(dims) - 1 - i) for i, name in enumerate(dims) if name not in grouping): n

@@ -120,6 +120,7 @@ _PRICE_TOKENS: dict[pricing.Price, int] = {}
 _PRICES: dict[int, pricing.Price] = {}
 _TOKENS_LOCK = threading.Lock()
 _MAX_PRICES = 10_000
+_NEXT_TOKEN = itertools.count()
 
 
 def _price_token(price: pricing.Price) -> int:
@@ -132,9 +133,6 @@ def _price_token(price: pricing.Price) -> int:
             token = _PRICE_TOKENS[price] = next(_NEXT_TOKEN)
             _PRICES[token] = price
         return token
-
-
-_NEXT_TOKEN = itertools.count()
 
 
 @functools.lru_cache(maxsize=50_000)
