@@ -23,7 +23,7 @@ from orchestration.invoicing.assets import (
     rating_job,
 )
 from orchestration.rating.assets import invoice_models, rating_models
-from orchestration.rating.project import dbt_resource
+from orchestration.rating.runner import InProcessDbtResource
 from orchestration.resources import ClickHouseResource, PostgresResource, StripeResource
 from orchestration.stripe.assets import stripe_export, stripe_export_job, stripe_invoices
 from orchestration.usage.assets import daily_usage, hourly_usage, usage_job
@@ -46,7 +46,7 @@ def resources(databases: Databases) -> dict[str, object]:
     return {
         "clickhouse": ClickHouseResource(url=databases.clickhouse_url),
         "postgres": PostgresResource(url=databases.postgres_url),
-        "dbt": dbt_resource(),
+        "dbt": InProcessDbtResource(),
         "stripe": StripeResource.from_settings(get_settings()),
     }
 

@@ -138,41 +138,63 @@ def due_periods(conn: Conn, now: dt.datetime, period: dt.date | None = None) -> 
     return [row[0] for row in rows]
 
 
-def due_drafts(conn: Conn, now: dt.datetime, period: dt.date) -> list[Any]:
-    """A period's drafts whose period ended more than the merchant's grace period ago."""
-    return conn.execute(
+def due_drafts(conn: Conn, now: dt.datetime, period: dt.date) -> list[uuid.UUID]:
+    """A period's drafts whose period ended more than the merchant's grace period ago, locked."""
+    rows = conn.execute(
         f"""
-        select i.id, i.merchant_id from invoices i join merchants m on m.id = i.merchant_id
+        select i.id from invoices i join merchants m on m.id = i.merchant_id
         where {DUE}
-        order by i.merchant_id, i.customer_id, i.currency
+        order by i.id
         for update of i
         """,
         {"now": now, "period": period},
     ).fetchall()
+    return [row[0] for row in rows]
 
 
-def next_number(conn: Conn, merchant_id: Any) -> int:
-    """The merchant's next invoice number, taken inside the caller's transaction: gapless, because a
-    rolled-back transaction gives its number back."""
-    conn.execute("insert into invoice_number_counters (merchant_id) values (%s) on conflict do nothing", [merchant_id])
-    row = conn.execute(
-        "update invoice_number_counters set last_number = last_number + 1 where merchant_id = %s returning last_number",
-        [merchant_id],
-    ).fetchone()
-    assert row is not None
-    return int(row[0])
+# Numbers the drafts in one statement: each merchant's counter moves by its number of drafts, and
+# the drafts take the numbers after the counter's old value, in customer and currency order. Inside
+# the caller's transaction, so numbers stay gapless: a rolled-back transaction gives them back.
+# The price versions the invoices used are locked with them (D5).
+FINALIZE = """
+with drafts as (
+    select id, merchant_id,
+           row_number() over (partition by merchant_id order by customer_id, currency, id) as position
+    from invoices
+    where id = any(%(ids)s) and status = 'draft'
+),
+counted as (
+    update invoice_number_counters c set last_number = c.last_number + t.drafts
+    from (select merchant_id, count(*) as drafts from drafts group by merchant_id) t
+    where c.merchant_id = t.merchant_id
+    returning c.merchant_id, c.last_number - t.drafts as before
+),
+finalized as (
+    update invoices i
+    set status = 'finalized', number = c.before + d.position, finalized_at = now(), updated_at = now()
+    from drafts d join counted c on c.merchant_id = d.merchant_id
+    where i.id = d.id
+    returning i.id
+),
+locked as (
+    update price_versions set locked_at = now()
+    where locked_at is null
+      and id in (select l.price_version_id from invoice_lines l join finalized f on f.id = l.invoice_id)
+)
+select count(*) from finalized
+"""
 
 
-def finalize(conn: Conn, invoice_id: Any, number: int) -> None:
+def finalize(conn: Conn, invoice_ids: list[uuid.UUID]) -> int:
+    """Finalise these drafts (locked by the caller), numbered in their merchants' sequences;
+    returns how many were finalised."""
     conn.execute(
-        "update invoices set status = 'finalized', number = %s, finalized_at = now(), updated_at = now() where id = %s",
-        [number, invoice_id],
+        "insert into invoice_number_counters (merchant_id) "
+        "select distinct merchant_id from invoices where id = any(%(ids)s) on conflict do nothing",
+        {"ids": invoice_ids},
     )
-    conn.execute(
-        "update price_versions set locked_at = coalesce(locked_at, now()) "
-        "where id in (select price_version_id from invoice_lines where invoice_id = %s) and locked_at is null",
-        [invoice_id],
-    )
+    row = conn.execute(FINALIZE, {"ids": invoice_ids}).fetchone()
+    return int(row[0]) if row else 0
 
 
 # Reconciliation of a period's drafts, for the invoicing stage's asset checks: rows returned are

@@ -49,12 +49,10 @@ def finalize_due(
     with conn.transaction():
         for due_period in repository.due_periods(conn, now, period):
             repository.refresh_drafts(conn, due_period)
-            drafts = repository.due_drafts(conn, now, due_period)
-            for invoice_id, merchant_id in drafts:
-                repository.finalize(conn, invoice_id, repository.next_number(conn, merchant_id))
-            finalized += len(drafts)
+            count = repository.finalize(conn, repository.due_drafts(conn, now, due_period))
+            finalized += count
             if on_period is not None:
-                on_period(due_period, len(drafts))
+                on_period(due_period, count)
     return finalized
 
 

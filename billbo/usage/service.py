@@ -4,6 +4,7 @@ asset), reconciled with ClickHouse."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import functools
@@ -187,10 +188,15 @@ def load_days(client: Client, conn: psycopg.Connection[Any], start: dt.date, end
     shows as a day that differs."""
     watermark = repository.server_now(client) - repository.COMMIT_MARGIN
     frame, source = repository.read_days(client, start, end, watermark)
-    loaded = repository.replace_days(conn, start, end, frame)
-    # After Postgres has the days: a failure here leaves the live reads on the previous load, exact
-    # still (its watermark, a longer tail), and the run fails, to be retried.
-    repository.write_closed_days(client, merchants.ids(conn), start, end, frame, watermark)
+    # The two copies of the days are written at once: ClickHouse's pre-aggregated days (for the
+    # live reads) while Postgres takes its COPY (for rating). Each is exact on its own, whatever
+    # the other did: should one fail, the live reads stay on the previous load (its watermark, a
+    # longer tail) or rating on the previous days, and the run fails, to be retried.
+    merchant_ids = merchants.ids(conn)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        closed = pool.submit(repository.write_closed_days, client, merchant_ids, start, end, frame, watermark)
+        loaded = repository.replace_days(conn, start, end, frame)
+        closed.result()
     stored = repository.postgres_totals(conn, start, end)
     return DailyLoad(loaded, source, stored, mismatched_days(source, stored))
 

@@ -5,23 +5,16 @@ shows which check failed for which period. dbt ``unit_tests`` check the SQL, not
 run in the test suite (``tests/dbt_project``), not on every rating run.
 """
 
-import os
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import dbt_assets
 
 from billbo.dbt import use_postgres
 from orchestration.partitions import MONTHLY
-from orchestration.rating.project import (
-    PERIOD_ENV,
-    BillboTranslator,
-    ensure_manifest,
-    save_parse_state,
-    warm_target_path,
-)
+from orchestration.rating.project import PERIOD_ENV, BillboTranslator, ensure_manifest
+from orchestration.rating.runner import InProcessDbtResource
 from orchestration.resources import PostgresResource
 
 RATING_MODELS = "+rated_usage"  # the mart and the views it reads (virtual assets: see BillboTranslator)
@@ -37,18 +30,14 @@ MANIFEST = ensure_manifest()  # parsed (if stale) once, when Dagster loads the d
     backfill_policy=dg.BackfillPolicy.multi_run(1),  # dbt rates one period (its `period` var) per run
     dagster_dbt_translator=BillboTranslator(),
 )
-def rating_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, postgres: PostgresResource) -> Iterator[Any]:
+def rating_models(
+    context: dg.AssetExecutionContext, dbt: InProcessDbtResource, postgres: PostgresResource
+) -> Iterator[Any]:
     """dbt build of ``rated_usage`` with its tests for one billing period (the selected models: runs
     select the mart; the views are deployed by ``billbo migrate``)."""
     use_postgres(postgres.url)
-    os.environ[PERIOD_ENV] = context.partition_key[:7]  # "2026-03-01" -> "2026-03", for the dbt process
-    target = warm_target_path(context.run.run_id)
-    try:
-        yield from dbt.cli(["build", "--exclude", "test_type:unit"], context=context, target_path=target).stream()
-    finally:
-        del os.environ[PERIOD_ENV]
-    save_parse_state(target)
-    shutil.rmtree(target, ignore_errors=True)  # kept when the run failed, for its logs and artifacts
+    period = context.partition_key[:7]  # "2026-03-01" -> "2026-03", read by macros/rating_period.sql
+    yield from dbt.build(["build", "--exclude", "test_type:unit"], context=context, env={PERIOD_ENV: period})
 
 
 @dbt_assets(
@@ -57,8 +46,10 @@ def rating_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, postgr
     name="invoice_models",  # a view over every period's invoices: not partitioned
     dagster_dbt_translator=BillboTranslator(),
 )
-def invoice_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, postgres: PostgresResource) -> Iterator[Any]:
+def invoice_models(
+    context: dg.AssetExecutionContext, dbt: InProcessDbtResource, postgres: PostgresResource
+) -> Iterator[Any]:
     """The ``invoice_lines`` mart: a view over the invoicing stage's tables (deployed by ``billbo
     migrate``), with its dbt tests (lines sum to invoice totals, every line has a price version)."""
     use_postgres(postgres.url)
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.build(["build"], context=context)

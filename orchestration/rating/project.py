@@ -7,23 +7,17 @@ so a fresh clone, ``billbo up`` and the tests all load the project without a sep
 from __future__ import annotations
 
 import fcntl
-import shutil
-import sys
-from collections.abc import Mapping, Sequence
-from functools import cached_property
-from importlib import metadata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource
-from packaging import version
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
 from billbo.dbt import PROJECT_DIR, run_dbt
 from orchestration.automation import RERUN_WHEN_INPUTS_CHANGE
 
 PERIOD_ENV = "BILLBO_RATING_PERIOD"  # read by macros/rating_period.sql
-PARSE_STATE = "partial_parse.msgpack"
 SOURCE_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "seeds")
 
 # dbt sources written by BillBo's own Dagster assets keep those assets' keys, so the asset graph
@@ -34,7 +28,7 @@ SOURCE_ASSETS = {
 }
 
 
-def _newest_source_change(project_dir: Path) -> float:
+def newest_source_change(project_dir: Path) -> float:
     newest = 0.0
     for name in SOURCE_FILES:
         path = project_dir / name
@@ -52,35 +46,10 @@ def ensure_manifest(project_dir: Path = PROJECT_DIR) -> Path:
     manifest.parent.mkdir(exist_ok=True)
     with (project_dir / "target" / ".parse.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        stale = not manifest.exists() or manifest.stat().st_mtime < _newest_source_change(project_dir)
+        stale = not manifest.exists() or manifest.stat().st_mtime < newest_source_change(project_dir)
         if stale and not run_dbt(["parse"], None, project_dir):
             raise RuntimeError(f"dbt parse of {project_dir} failed")
     return manifest
-
-
-def warm_target_path(run_id: str, project_dir: Path = PROJECT_DIR) -> Path:
-    """A target directory for one dbt invocation, holding a copy of the partial-parse state the
-    previous Dagster run left (``save_parse_state``): dbt then re-parses only the files that read
-    the rating period instead of the whole project. dagster-dbt gives every invocation a fresh
-    directory, and the project's own target/ holds whatever the last command-line run parsed (with
-    its ``--vars``, which force a full parse), hence a state of Dagster's own."""
-    target = project_dir / "target" / "runs" / run_id
-    target.mkdir(parents=True, exist_ok=True)
-    state = project_dir / "target" / "dagster" / PARSE_STATE
-    if state.exists():
-        shutil.copyfile(state, target / PARSE_STATE)
-    return target
-
-
-def save_parse_state(target: Path, project_dir: Path = PROJECT_DIR) -> None:
-    """Keep a finished run's partial-parse state for the next run (replaced atomically)."""
-    produced = target / PARSE_STATE
-    if produced.exists():
-        state = project_dir / "target" / "dagster" / PARSE_STATE
-        state.parent.mkdir(parents=True, exist_ok=True)
-        staging = state.with_suffix(f".{target.name}.tmp")
-        shutil.copyfile(produced, staging)
-        staging.replace(state)
 
 
 class BillboTranslator(DagsterDbtTranslator):
@@ -135,31 +104,3 @@ class BillboTranslator(DagsterDbtTranslator):
 
 def _is_view(dbt_resource_props: Mapping[str, Any]) -> bool:
     return bool(dbt_resource_props.get("config", {}).get("materialized") == "view")
-
-
-class BillboDbtCliResource(DbtCliResource):
-    """dagster-dbt's dbt CLI resource, without two costs it pays before every run that BillBo does
-    not need (dagster-dbt is pinned; tests/orchestration/rating/test_project.py fails if an upgrade
-    renames these private hooks).
-
-    ``dbt --version``: a whole dbt process (1 to 3 s here, a tenth of the rating stage) to learn
-    a version this environment pins: dbt-core from uv.lock, never the Fusion engine."""
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> Any:
-        """None: the in-process dbt adapter serves only ``fetch_column_metadata`` and row counts,
-        which BillBo does not ask for, and loading it parsed every macro of dbt in this process
-        before each run (profiled: 0.8 s of a 6 s rating stage)."""
-        return None
-
-
-def dbt_resource() -> DbtCliResource:
-    """dbt as a subprocess from this interpreter's environment (PATH may not hold the venv)."""
-    return BillboDbtCliResource(
-        project_dir=str(PROJECT_DIR),
-        profiles_dir=str(PROJECT_DIR),
-        dbt_executable=str(Path(sys.executable).parent / "dbt"),
-    )

@@ -133,7 +133,7 @@ def build(
             else:
                 lines = [(_line(conn, invoice, sku[0], version[0], period, "0", 0), 0)]
             conn.execute("update invoices set subtotal_minor = %s where id = %s", [sum(a for _, a in lines), invoice])
-            invoicing.finalize(conn, invoice, invoicing.next_number(conn, merchant))
+            invoicing.finalize(conn, [invoice])
             world.invoices[invoice] = lines
         if not connect:
             return world
