@@ -20,32 +20,70 @@ from rating.rated_usage where period_start = %(period)s
 on conflict (merchant_id, customer_id, period_start, currency) do nothing
 """
 
-# Each line stores the calculation that priced it, as the rating made it: the billable quantity,
-# the tier-by-tier breakdown and the minimum top-up of its rated usage (billbo_rating), and the
-# included quantity of its price version. The line's explanation reads them (it never rates again).
-REPLACE_DRAFT_LINES = """
-with drafts as (
-    select id, merchant_id, customer_id, currency, period_start from invoices
-    where period_start = %(period)s and status = 'draft'
-),
-removed as (
-    delete from invoice_lines where invoice_id in (select id from drafts)
+# A draft's lines for its own period follow the period's rated usage, one line per SKU, changed in
+# place: a line keeps its id while it bills the same customer, SKU and period (links to it stay
+# valid from one refresh to the next), and a refresh that changes nothing writes nothing (rewriting
+# every line was most of a refresh's time). Each line stores the calculation that priced it, as the
+# rating made it: the billable quantity, the tier-by-tier breakdown and the minimum top-up of its
+# rated usage (billbo_rating), and the included quantity of its price version. The line's
+# explanation reads them (it never rates again). Numbers are compared as text, so a line is
+# rewritten whenever what it shows would differ.
+_DRAFTS_AND_RATED_USAGE = """
+from invoices d
+join rating.rated_usage r
+  on r.merchant_id = d.merchant_id and r.customer_id = d.customer_id and r.currency = d.currency
+ and r.period_start = d.period_start
+left join price_versions v on v.id = r.price_version_id
+where d.period_start = %(period)s and d.status = 'draft'
+"""
+# Adjustment lines (another period's usage) are recomputed below from what finalised invoices
+# billed; own-period lines whose usage is no longer rated go.
+REMOVE_STALE_LINES = """
+delete from invoice_lines l using invoices d
+where d.period_start = %(period)s and d.status = 'draft' and l.invoice_id = d.id
+  and (l.usage_period_start <> d.period_start
+       or not exists (
+           select 1 from rating.rated_usage r
+           where r.merchant_id = d.merchant_id and r.customer_id = d.customer_id and r.currency = d.currency
+             and r.period_start = d.period_start and r.sku_id = l.sku_id))
+"""
+UPDATE_CHANGED_LINES = (
+    """
+update invoice_lines l
+set price_version_id = r.price_version_id, quantity = r.quantity, event_count = r.event_count,
+    amount_unrounded = r.amount_unrounded, amount_minor = r.amount_minor, billable_quantity = r.billable_quantity,
+    included_quantity = v.included_quantity, tier_breakdown = r.tier_breakdown, minimum_top_up = r.minimum_top_up
+"""
+    + _DRAFTS_AND_RATED_USAGE
+    + """
+  and l.invoice_id = d.id and l.sku_id = r.sku_id and l.usage_period_start = d.period_start
+  and (l.price_version_id, l.quantity::text, l.event_count, l.amount_unrounded::text, l.amount_minor,
+       l.billable_quantity::text, l.included_quantity::text, l.tier_breakdown, l.minimum_top_up::text)
+      is distinct from
+      (r.price_version_id, r.quantity::text, r.event_count, r.amount_unrounded::text, r.amount_minor,
+       r.billable_quantity::text, v.included_quantity::text, r.tier_breakdown, r.minimum_top_up::text)
+"""
 )
+ADD_MISSING_LINES = (
+    """
 insert into invoice_lines (invoice_id, sku_id, usage_period_start, price_version_id, quantity, event_count,
                            amount_unrounded, amount_minor,
                            billable_quantity, included_quantity, tier_breakdown, minimum_top_up)
 select d.id, r.sku_id, r.period_start, r.price_version_id, r.quantity, r.event_count, r.amount_unrounded,
        r.amount_minor, r.billable_quantity, v.included_quantity, r.tier_breakdown, r.minimum_top_up
-from drafts d
-join rating.rated_usage r
-  on r.merchant_id = d.merchant_id and r.customer_id = d.customer_id and r.currency = d.currency
- and r.period_start = d.period_start
-left join price_versions v on v.id = r.price_version_id
 """
+    + _DRAFTS_AND_RATED_USAGE
+    + """
+  and not exists (
+      select 1 from invoice_lines l
+      where l.invoice_id = d.id and l.sku_id = r.sku_id and l.usage_period_start = d.period_start)
+"""
+)
 
 # Usage rated for a period whose invoice is already finalized, beyond what finalized invoices
 # billed for it: billed on this period's draft as adjustment lines naming their own period.
-# Recomputed on every refresh (draft lines are replaced), so it never bills the same usage twice.
+# Recomputed on every refresh (the old adjustment lines are removed first), so it never bills the
+# same usage twice.
 # An adjustment line stores the breakdown of its period rated again as a whole, and what finalised
 # invoices billed for that period before (billed_before_*): the line is the difference.
 ADD_ADJUSTMENTS = """
@@ -112,7 +150,9 @@ def refresh_drafts(conn: Conn, period_start: dt.date) -> int:
     """Make the period's draft invoices match rated usage; returns how many drafts there are."""
     params = {"period": period_start}
     conn.execute(UPSERT_DRAFTS, params)
-    conn.execute(REPLACE_DRAFT_LINES, params)
+    conn.execute(REMOVE_STALE_LINES, params)
+    conn.execute(UPDATE_CHANGED_LINES, params)
+    conn.execute(ADD_MISSING_LINES, params)
     conn.execute(ADD_ADJUSTMENTS, params)
     conn.execute(UPDATE_DRAFT_TOTALS, params)
     row = conn.execute(

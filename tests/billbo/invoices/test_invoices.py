@@ -113,3 +113,75 @@ def test_usage_after_finalisation_is_billed_once_on_the_next_invoice(databases: 
         (PERIOD, "finalized", PERIOD, Decimal(3), 2),
         (march, "draft", PERIOD, Decimal(4), 2),
     ]
+
+
+def _line_versions(conn: Any, merchant: uuid.UUID) -> dict[uuid.UUID, tuple[Any, ...]]:
+    """Each draft line of the merchant by customer: its id, the transaction that last wrote it, its amount."""
+    rows = conn.execute(
+        "select i.customer_id, l.id, l.xmin::text, l.quantity, l.amount_minor, i.subtotal_minor "
+        "from invoice_lines l join invoices i on i.id = l.invoice_id where i.merchant_id = %s",
+        [merchant],
+    ).fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_a_refresh_rewrites_only_the_lines_whose_rated_usage_changed(databases: Databases) -> None:
+    with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
+        merchant, (a, b) = _seed(conn)
+    _rate(databases)
+    with psycopg.connect(databases.postgres_url) as conn:
+        service.refresh_drafts(conn, PERIOD)
+        first = _line_versions(conn, merchant)
+        service.refresh_drafts(conn, PERIOD)
+        assert _line_versions(conn, merchant) == first  # nothing changed: nothing written
+
+        # a uses 5 more GB: its line changes in place (same id, 4 JPY), b's line is not touched.
+        conn.execute("update usage_daily set quantity = 8 where merchant_id = %s and customer_id = %s", [merchant, a])
+        conn.commit()
+        _rate(databases)
+        service.refresh_drafts(conn, PERIOD)
+        after = _line_versions(conn, merchant)
+        assert after[b] == first[b]
+        assert after[a][0] == first[a][0] and after[a][1] != first[a][1]
+        assert after[a][2:] == (Decimal(8), 4, 4)
+
+        # a's usage is gone: its line goes, its draft stays with nothing to bill.
+        conn.execute("delete from usage_daily where merchant_id = %s and customer_id = %s", [merchant, a])
+        conn.commit()
+        _rate(databases)
+        service.refresh_drafts(conn, PERIOD)
+        assert set(_line_versions(conn, merchant)) == {b}
+        subtotal = conn.execute(
+            "select subtotal_minor from invoices where merchant_id = %s and customer_id = %s", [merchant, a]
+        ).fetchone()
+        assert subtotal == (0,)
+
+
+def test_finalisation_numbers_each_merchants_drafts_after_its_last_number(databases: Databases) -> None:
+    june = dt.date(2026, 6, 1)
+    with psycopg.connect(databases.postgres_url) as conn:
+        merchants = [
+            conn.execute("insert into merchants (name) values (%s) returning id", [name]).fetchone()[0]  # type: ignore[index]
+            for name in ("First", "Second")
+        ]
+        # The first merchant has issued 7 invoices already; the second none.
+        conn.execute("insert into invoice_number_counters values (%s, 7)", [merchants[0]])
+        customers = sorted(uuid.uuid4() for _ in range(3))
+        for merchant in merchants:
+            for customer in reversed(customers):
+                conn.execute(
+                    "insert into invoices (merchant_id, customer_id, currency, period_start) values (%s, %s, 'EUR', %s)",
+                    [merchant, customer, june],
+                )
+        assert service.finalize_due(conn, dt.datetime(2026, 7, 2, tzinfo=dt.UTC), june) >= 6
+        numbers = conn.execute(
+            "select merchant_id, customer_id, number from invoices where merchant_id = any(%s) and status = 'finalized'",
+            [merchants],
+        ).fetchall()
+        by_merchant = {m: [n for mm, _, n in sorted(numbers, key=lambda r: r[1]) if mm == m] for m in merchants}
+        # In customer order, after the merchant's last number, without gaps.
+        assert by_merchant == {merchants[0]: [8, 9, 10], merchants[1]: [1, 2, 3]}
+        assert conn.execute(
+            "select last_number from invoice_number_counters where merchant_id = any(%s) order by last_number",
+            [merchants],
+        ).fetchall() == [(3,), (10,)]
