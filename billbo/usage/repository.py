@@ -42,11 +42,23 @@ SELECT merchant_id, event_id, first.1 AS customer_id, first.2 AS sku_id, first.3
 FROM (
     SELECT merchant_id, event_id, argMin((customer_id, sku_id, amount, sent_at, ingested_at), ingested_at) AS first
     FROM events
-    WHERE {scope}
-      AND (merchant_id, event_id) IN (SELECT merchant_id, event_id FROM events WHERE {scope} AND ({candidates}))
-    GROUP BY merchant_id, event_id
+    WHERE {scope} AND {ids}
+    GROUP BY merchant_id, event_id{having}
 )
 WHERE {counted}"""
+# The candidates' ids, found by the sorting key: ClickHouse reads only the granules that can hold
+# them (a live read's tail of a few thousand events costs milliseconds, whatever the table holds).
+_BY_KEY = "(merchant_id, event_id) IN (SELECT merchant_id, event_id FROM events WHERE {scope} AND ({candidates}))"
+# Or by their hash, for loads whose candidates are a whole day or more: those ids are everywhere in
+# the key space, so every granule is read anyway, and testing a 64-bit hash against a set of hashes
+# is three times faster than a (UUID, string) pair against a set of pairs (1.4M candidates in 11M
+# events: 1.4 -> 0.7 s). Every copy of a candidate id has its hash, so each candidate's group is
+# whole; ids of another hash collision are dropped by the HAVING (no copy of theirs is a candidate).
+_BY_HASH = (
+    "cityHash64(merchant_id, event_id) IN "
+    "(SELECT cityHash64(merchant_id, event_id) FROM events WHERE {scope} AND ({candidates}))"
+)
+_BY_HASH_HAVING = "\n    HAVING countIf({candidates}) > 0"
 READ_SETTINGS = {
     "do_not_merge_across_partitions_select_final": 1,  # one month is one partition
     # On a cluster: the subqueries by event id read each shard's own events (an event's copies
@@ -64,20 +76,26 @@ def _ranges_sql(column: str, ranges: Sequence[Range], params: dict[str, Any], pr
     return " OR ".join(clauses)
 
 
-def first_copies(scope: str, candidates: Sequence[str], counted: Sequence[str]) -> str:
+def first_copies(scope: str, candidates: Sequence[str], counted: Sequence[str], *, by_hash: bool = False) -> str:
     """The first copy of every event id that has a copy matching one of ``candidates``, kept when it
-    matches one of ``counted`` (conditions on first.4, its sent_at, and first.5, its ingested_at)."""
+    matches one of ``counted`` (conditions on first.4, its sent_at, and first.5, its ingested_at).
+    ``by_hash``: look the candidates' ids up by hash (for many candidates) rather than by key."""
+    ids, having = (_BY_HASH, _BY_HASH_HAVING) if by_hash else (_BY_KEY, "")
     return (
-        _FIRST_COPIES.replace("{scope}", scope)
+        _FIRST_COPIES.replace("{ids}", ids)
+        .replace("{having}", having)
+        .replace("{scope}", scope)
         .replace("{candidates}", " OR ".join(f"({c})" for c in candidates))
         .replace("{counted}", " OR ".join(f"({c})" for c in counted))
     )
 
 
-def deduplicated(ranges: Sequence[Range], params: dict[str, Any], scope: str = "1", *, reuse: bool = True) -> str:
+def deduplicated(
+    ranges: Sequence[Range], params: dict[str, Any], scope: str = "1", *, reuse: bool = True, by_hash: bool = False
+) -> str:
     """A subquery of each event once (its first stored copy) sent within the ranges. ``reuse``:
     whether events may be stored in more than one month (``several_months``); when not, no id has
-    copies in two months and FINAL alone serves whole months."""
+    copies in two months and FINAL alone serves whole months. ``by_hash``: see ``first_copies``."""
     months, partial = split_months(ranges)
     parts = []
     if months:
@@ -87,12 +105,15 @@ def deduplicated(ranges: Sequence[Range], params: dict[str, Any], scope: str = "
             reused = _REUSED.replace("{scope}", scope).replace("{ranges}", whole)
             final += f" AND NOT {reused}"
             counted = _ranges_sql("first.4", months, params, "m")
-            parts.append(first_copies(scope, [f"({whole}) AND {reused}"], [counted]))
+            parts.append(first_copies(scope, [f"({whole}) AND {reused}"], [counted], by_hash=by_hash))
         parts.append(final)
     if partial:
         parts.append(
             first_copies(
-                scope, [_ranges_sql("sent_at", partial, params, "p")], [_ranges_sql("first.4", partial, params, "p")]
+                scope,
+                [_ranges_sql("sent_at", partial, params, "p")],
+                [_ranges_sql("first.4", partial, params, "p")],
+                by_hash=by_hash,
             )
         )
     return " UNION ALL ".join(parts) if parts else f"SELECT {_DEDUPLICATED_COLUMNS} FROM events WHERE 0"
@@ -381,7 +402,9 @@ def _days_query(client: Client, template: str, start: dt.date, end: dt.date, par
             dt.datetime(end.year, end.month, end.day, tzinfo=dt.UTC),
         )
     ]
-    return template.replace("{events}", deduplicated(bounds, params, reuse=several_months(client, bounds)))
+    # A load reads whole days: many candidates, looked up by hash.
+    events = deduplicated(bounds, params, reuse=several_months(client, bounds), by_hash=True)
+    return template.replace("{events}", events)
 
 
 def days(start: dt.date, end: dt.date) -> list[dt.date]:

@@ -10,7 +10,7 @@ final as (
         customer_id,
         sku_id,
         day as usage_day,
-        -- the expression of usage_daily_period_idx: a period's rows are read through that index
+        -- the expression of usage_daily_period_brin: a period's rows are read through that index
         date_trunc('month', day::timestamp)::date as period_start,
         quantity,
         event_count,
