@@ -15,6 +15,7 @@ built, an ``AssetCheckResult`` per data test. A failed invocation raises after t
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
@@ -37,8 +38,34 @@ from orchestration.rating.project import PERIOD_ENV, newest_source_change
 RESULT_EVENTS = frozenset({"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"})
 # dbt keeps global state (flags, adapters, the event manager): one invocation at a time per process.
 _DBT = threading.Lock()
-_PARSED: dict[tuple[str, float, tuple[str, ...]], Any] = {}  # (project, its newest change, database) -> Manifest
-PROFILE_ENV = ("BILLBO_DBT_HOST", "BILLBO_DBT_PORT", "BILLBO_DBT_USER", "BILLBO_DBT_DBNAME")
+_PARSED: dict[tuple[str, float, str], Any] = {}  # (project, its newest change, database) -> dbt Manifest
+# The connection a parse sees (profiles.yml's defaults), whatever server the build will use.
+PARSE_CONNECTION: dict[str, str | None] = {
+    "BILLBO_DBT_HOST": None,
+    "BILLBO_DBT_PORT": None,
+    "BILLBO_DBT_USER": None,
+    "BILLBO_DBT_PASSWORD": None,
+}
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str | None]) -> Iterator[None]:
+    """Set (or, for None, remove) environment variables for the block; dbt reads its profile and
+    the rating period from the environment. Callers hold _DBT."""
+    before = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _common_args(project_dir: Path, target: Path) -> list[str]:
@@ -63,10 +90,12 @@ def parsed_project(project_dir: Path = PROJECT_DIR) -> Any:
     under a file lock: several processes may parse at once), so a new process re-reads only what
     changed. The rating period is left out of the environment while parsing: it is read at compile
     time, and a value in the parse would only make the next process re-parse the models."""
-    # The manifest names the database of the profile it was parsed with (BILLBO_DBT_*, set by
-    # use_postgres): another database, another parse.
-    where = tuple(os.environ.get(name, "") for name in PROFILE_ENV)
-    key = (str(project_dir), newest_source_change(project_dir), where)
+    # The manifest names the database of the profile it was parsed with (BILLBO_DBT_DBNAME, set by
+    # use_postgres): another database, another parse. The rest of the connection is left out of
+    # the parse (dbt re-parses the whole project when any of it changes, and a server on another
+    # port is the same project): the build connects with the real one.
+    database = os.environ.get("BILLBO_DBT_DBNAME", "")
+    key = (str(project_dir), newest_source_change(project_dir), database)
     with _DBT:
         manifest = _PARSED.get(key)
         if manifest is not None:
@@ -75,14 +104,9 @@ def parsed_project(project_dir: Path = PROJECT_DIR) -> Any:
 
         state = project_dir / "target" / "dagster"
         state.mkdir(parents=True, exist_ok=True)
-        period = os.environ.pop(PERIOD_ENV, None)
-        try:
-            with (state / ".parse.lock").open("w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                result = dbtRunner().invoke(["parse", *_common_args(project_dir, state)])
-        finally:
-            if period is not None:
-                os.environ[PERIOD_ENV] = period
+        with _environment({PERIOD_ENV: None, **PARSE_CONNECTION}), (state / ".parse.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            result = dbtRunner().invoke(["parse", *_common_args(project_dir, state)])
         if not result.success or result.result is None:
             raise DagsterDbtCliRuntimeError(f"dbt parse of {project_dir} failed: {result.exception}")
         _PARSED.clear()
@@ -129,21 +153,13 @@ class InProcessDbtResource(dg.ConfigurableResource):  # type: ignore[type-arg]
                 if event.info.name in RESULT_EVENTS:
                     results.append(msg_to_dict(event))
 
-            before = {name: os.environ.get(name) for name in env or {}}
-            os.environ.update(env or {})
-            try:
+            with _environment(env or {}):
                 outcome = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(
                     [*cleaned, *params.selection_args, *extra, *_common_args(project_dir, target)]
                 )
-            finally:
-                for name, value in before.items():
-                    if value is None:
-                        os.environ.pop(name, None)
-                    else:
-                        os.environ[name] = value
         for raw in results:
             message = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
-            context.log.info(str(message))
+            print(message, flush=True)  # to the step's captured output, as dagster-dbt shows dbt's lines
             yield from message.to_default_asset_events(
                 manifest=params.manifest,
                 dagster_dbt_translator=params.dagster_dbt_translator,
