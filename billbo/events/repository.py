@@ -44,11 +44,10 @@ class EventRow:
     ingested_at: str
 
 
-# The sorting key's prefix: the granules of that one id.
-FIND = (
-    f"SELECT {_FIELDS} FROM events WHERE merchant_id = {{merchant:UUID}} AND event_id = {{event_id:String}} "
-    "ORDER BY ingested_at LIMIT 1"
-)
+# The sorting key's prefix: the granules of that one id. Every copy comes back (one, or the few a
+# client resent) and the first stored is picked here: ClickHouse's ORDER BY ... LIMIT 1 cost 2.5
+# of the query's 8 ms (10M events).
+FIND = f"SELECT {_FIELDS} FROM events WHERE merchant_id = {{merchant:UUID}} AND event_id = {{event_id:String}}"
 # The table's own sorting key serves it; weighing the explorer's three projections too cost 1.5-2 ms
 # of its 7 ms (10M-event trial, p50 6.9 -> 5.1-5.4 ms).
 FIND_SETTINGS = {"optimize_use_projections": 0}
@@ -57,7 +56,9 @@ FIND_SETTINGS = {"optimize_use_projections": 0}
 def find(client: Client, merchant_id: uuid.UUID, event_id: str) -> EventRow | None:
     """The first stored copy of an event."""
     result = client.query(FIND, parameters={"merchant": merchant_id, "event_id": event_id}, settings=FIND_SETTINGS)
-    return EventRow(*result.result_rows[0]) if result.result_rows else None
+    # ingested_at (the last field) is a fixed-width ISO text: its order is time's; ties by the rest.
+    first = min(result.result_rows, key=lambda row: (row[-1], row), default=None)
+    return EventRow(*first) if first is not None else None
 
 
 # DateTime64's range in ClickHouse. A filter bound beyond it (any RFC 3339 time is a valid filter)

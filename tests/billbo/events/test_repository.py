@@ -129,4 +129,8 @@ def test_a_page_shows_each_event_once_as_its_first_stored_copy(databases: Databa
     assert [row.event_id for row in repository.page(client, merchant, february_28, before=None, limit=50)] == [
         f"e{i}" for i in reversed(range(24, 30))
     ]
+    # By id, too: the first stored copy (February's, customer 0), not March's later one.
+    found = repository.find(client, merchant, "e3")
+    assert found is not None
+    assert (found.customer_id, found.sent_at) == (str(customers[0]), "2025-02-27T03:00:00.000000Z")
     client.close()
