@@ -72,7 +72,7 @@ def usage(
     sums = repository.usage_sums(client, merchant_id, where, groupings, _CLOSED_DAYS)
     rows = [
         UsageRow(**dict(zip(names, group, strict=True)), quantity=plain(quantity), events=count)
-        for group, (quantity, count) in sums[0].items()
+        for group, (quantity, count) in sorted(sums[0].items())
     ]
     cost = _estimate(conn, merchant_id, sums[1]) if include_cost else None
     return Usage(sent_from=where.sent_from, sent_to=where.sent_to, group_by=groups, rows=rows, estimated_cost=cost)
@@ -110,7 +110,7 @@ def _estimate(conn: Conn, merchant_id: uuid.UUID, lines: repository.Sums) -> Est
         total[1] += minor
     return EstimatedCost(
         totals=[CurrencyTotal(currency=c, amount=a, amount_minor=m) for c, (a, m) in sorted(totals.items())],
-        unpriced=unpriced,
+        unpriced=sorted(unpriced, key=lambda line: (line.customer_id, line.sku_id)),
     )
 
 

@@ -192,6 +192,20 @@ def test_an_event_stored_after_the_load_is_in_the_next_read(databases: Databases
     )  # a resend
     assert live(ch, merchant, where, ["day"]) == [(day, Decimal("3.5"), 2)]
     assert live(ch, merchant, where, ["customer"]) == [(str(CUSTOMERS[0]), Decimal("3.5"), 2)]
+    # The day loaded again, both loads' rows side by side (merges stopped): the newest load's rows
+    # count, once.
+    ch.command("SYSTEM STOP MERGES usage_daily")
+    try:
+        with psycopg.connect(databases.postgres_url, autocommit=True) as conn:
+            service.load_days(ch, conn, day, day + dt.timedelta(days=1))
+        loads = ch.query(
+            "SELECT uniqExact(version) FROM usage_daily WHERE merchant_id = {m:UUID} AND row_kind = 'usage'",
+            parameters={"m": merchant},
+        ).result_rows
+        assert loads == [(2,)]
+        assert live(ch, merchant, where, ["day"]) == [(day, Decimal("3.5"), 2)]
+    finally:
+        ch.command("SYSTEM START MERGES usage_daily")
 
 
 def test_a_copy_stored_with_another_sent_at_is_not_counted_again(ch: Client) -> None:
