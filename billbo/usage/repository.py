@@ -200,7 +200,7 @@ def watermarks(client: Client, merchant_id: uuid.UUID, first: dt.date, end: dt.d
     rows = client.query(
         _WATERMARKS, parameters={"merchant": merchant_id, "first": first, "end": end}, settings=READ_SETTINGS
     ).result_rows
-    return {day: LoadMark(mark.replace(tzinfo=dt.UTC), int(version)) for day, version, mark in sorted(rows)}
+    return {day: LoadMark(mark.replace(tzinfo=dt.UTC), int(version)) for day, version, mark in sorted(map(tuple, rows))}
 
 
 Group = tuple[Any, ...]
