@@ -17,7 +17,7 @@ import datetime as dt
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -189,9 +189,9 @@ def run(url: str, clickhouse_url: str, postgres_url: str, args: argparse.Namespa
     # The first read of a window after a load: the pre-aggregated days are not remembered yet (a
     # load changes the watermarks the dashboard remembers them by). Each call a window not read
     # before: October 1st to October 31st, 30th, ... (the first call, the warm-up, included).
-    cold = iter(
+    cold: Iterator[dict[str, str]] = iter(
         [
-            {"from": month["from"], "to": f"2026-10-{31 - k:02d}T00:00:00Z", "include_cost": True}
+            {"from": month["from"], "to": f"2026-10-{31 - k:02d}T00:00:00Z", "include_cost": "true"}
             for k in range(n // 2 + 1)
         ]
     )
