@@ -397,6 +397,7 @@ GROUP BY day
 ORDER BY day
 """
 COLUMNS = ["merchant_id", "customer_id", "sku_id", "day", "quantity", "event_count", "event_checksum"]
+COPY_SLICE = 50_000  # rows per piece of the COPY (about 8 MB of CSV)
 Totals = dict[dt.date, tuple[int, Decimal]]
 
 
@@ -444,8 +445,7 @@ def read_days(client: Client, start: dt.date, end: dt.date, watermark: dt.dateti
     events and quantity of each day, totalled on their own."""
     parameters: dict[str, Any] = {"watermark": watermark}
     query = _days_query(client, AGGREGATE, start, end, parameters)
-    table = client.query_arrow(query, parameters=parameters, settings=READ_SETTINGS)
-    frame = pl.from_arrow(table)
+    frame = pl.from_arrow(client.query_arrow(query, parameters=parameters, settings=READ_SETTINGS))
     assert isinstance(frame, pl.DataFrame)
     frame = frame.with_columns(pl.col("day_total").cast(pl.Boolean))
     totals = frame.filter(pl.col("day_total"))
@@ -465,12 +465,14 @@ def replace_days(conn: psycopg.Connection[Any], start: dt.date, end: dt.date, fr
         else pl.DataFrame()
     )
     loads = {row["day"]: row for row in per_day.iter_rows(named=True)}
-    buffer = io.BytesIO()
-    frame.select(COLUMNS).write_csv(buffer, include_header=False)
     with conn.transaction():
         conn.execute("delete from usage_daily where day >= %s and day < %s", [start, end])
         with conn.cursor().copy(f"copy usage_daily ({', '.join(COLUMNS)}) from stdin with (format csv)") as copy:
-            copy.write(buffer.getvalue())
+            # In slices: a month's rows are 100 MB of CSV, held once a slice at a time.
+            for rows in frame.select(COLUMNS).iter_slices(COPY_SLICE):
+                buffer = io.BytesIO()
+                rows.write_csv(buffer, include_header=False)
+                copy.write(buffer.getbuffer())
         with conn.cursor() as cursor:
             cursor.executemany(
                 "insert into usage_loads (day, loaded_at, max_ingested_at, rows, events) "
